@@ -1,0 +1,20 @@
+"""mapper's exceptions: one small hierarchy, each class also a built-in callers understand."""
+
+from __future__ import annotations
+
+
+class MapperError(Exception):
+    """Base of every error mapper raises on purpose."""
+
+
+class ArticleError(MapperError, ValueError):
+    """An article file that cannot be read as text. Carries the path and the reason."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class GazetteerError(MapperError, OSError):
+    """The embedded gazetteer is missing, corrupt, or of another version."""
