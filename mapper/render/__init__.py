@@ -1,0 +1,102 @@
+"""Render the places, excerpts and articles into one self-contained, offline HTML explorer.
+
+The page is a folium map whose Leaflet is inlined (:mod:`.assets`), with a vector basemap
+from Natural Earth (:mod:`.basemap`), an OpenStreetMap tile layer to switch to when online,
+and one JSON payload (:mod:`.data`) that a small script (``templates/explorer.js``) turns
+into markers, the reading panel, search, filters and the reader view. A Content-Security-
+Policy (:mod:`.csp`) lets only the page's own inline scripts run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import folium
+import geopandas as gpd
+import xyzservices.providers as xyz
+from markupsafe import escape
+
+from mapper import atomic
+from mapper.models import Article, Excerpt
+from mapper.render import basemap, csp, data
+from mapper.render.elements import Explorer, InlineLeaflet, fix_ids
+from mapper.render.summary import write_summary
+
+__all__ = ["render_html", "write_map"]
+
+TILES = xyz.OpenStreetMap.Mapnik
+
+
+def _offline_map() -> folium.Map:
+    """A folium Map that links no CDN: its asset lists are emptied on the instance only."""
+    fmap = folium.Map(
+        location=[20, 0],
+        zoom_start=2,
+        tiles=None,
+        prefer_canvas=True,
+        control_scale=True,
+        world_copy_jump=True,
+        min_zoom=1,
+        max_zoom=TILES.get("max_zoom", 19),
+    )
+    # Instance attributes shadow folium's class-level CDN lists without mutating them.
+    fmap.default_js = []
+    fmap.default_css = []
+    InlineLeaflet().add_to(fmap)
+    return fmap
+
+
+def render_html(
+    places: gpd.GeoDataFrame,
+    excerpts: Sequence[Excerpt],
+    articles: Sequence[Article],
+    *,
+    title: str = "mapper",
+    geodata: Path | None = None,
+) -> str:
+    """The explorer page as a string (same inputs, same bytes)."""
+    if places.crs is not None and places.crs.to_epsg() != 4326:
+        places = places.to_crs(4326)
+    fmap = _offline_map()
+    fmap.get_root().title = escape(title)
+    base = folium.FeatureGroup(name="Natural Earth outline (offline)", overlay=False)
+    tiles = folium.TileLayer(
+        tiles=TILES.build_url(),
+        attr=TILES.html_attribution,
+        name="OpenStreetMap tiles (online)",
+        overlay=False,
+        show=False,
+        max_zoom=TILES.get("max_zoom", 19),
+    )
+    shading = folium.FeatureGroup(name="Shading by mentions", overlay=True)
+    points = folium.FeatureGroup(name="Places", overlay=True)
+    for layer in (base, tiles, shading, points):
+        layer.add_to(fmap)
+    control = folium.LayerControl(collapsed=False, position="topleft").add_to(fmap)
+
+    payload = data.build_payload(places, excerpts, articles, title=title)
+    geo = basemap.basemap_payload(places, geodata)
+    layers = {"basemap": base, "tiles": tiles, "shading": shading, "places": points}
+    layers["control"] = control
+    Explorer(data.script_json(payload), data.script_json(geo), layers).add_to(fmap)
+
+    fix_ids(fmap.get_root())
+    html = fmap.get_root().render()
+    return csp.add_policy(html, [TILES.build_url()])
+
+
+def write_map(
+    places: gpd.GeoDataFrame,
+    excerpts: Sequence[Excerpt],
+    articles: Sequence[Article],
+    out_dir: Path,
+    *,
+    title: str = "mapper",
+) -> Path:
+    """Write ``out_dir/index.html`` (and the ``places.html`` summary) atomically."""
+    out_dir = Path(out_dir)
+    target = out_dir / "index.html"
+    atomic.write_text(target, render_html(places, excerpts, articles, title=title))
+    write_summary(places, articles, out_dir / "places.html", title=title)
+    return target

@@ -1,0 +1,83 @@
+"""folium elements of the explorer: inlined Leaflet, and the one element that draws the data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from branca.element import Element, MacroElement
+from jinja2 import Template
+
+from mapper.render import assets
+
+
+class InlineLeaflet(MacroElement):
+    """Leaflet's CSS and JS written into the page's ``<head>`` instead of CDN links."""
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>{{ this.css }}</style>
+        <script>{{ this.js }}</script>
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "InlineLeaflet"
+        self.css = assets.leaflet_css()
+        self.js = assets.leaflet_js()
+
+
+class Explorer(MacroElement):
+    """The side panel, the JSON payload and the script that draws places from it.
+
+    ``layers`` maps a role (``"basemap"``, ``"shading"``, ``"places"``, ``"tiles"``,
+    ``"control"``) to the folium element whose JavaScript variable the script fills.
+    """
+
+    _template = Template(
+        """
+        {% macro header(this, kwargs) %}
+        <style>{{ this.css }}</style>
+        {% endmacro %}
+        {% macro html(this, kwargs) %}
+        {{ this.panel }}
+        <script type="application/json" id="mapper-data">{{ this.payload }}</script>
+        <script type="application/json" id="mapper-geo">{{ this.geo }}</script>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        {{ this.js }}
+        mapperExplorer({
+          map: {{ this._parent.get_name() }},
+          {%- for role, layer in this.layers.items() %}
+          {{ role }}: {{ layer.get_name() }},
+          {%- endfor %}
+        });
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, payload: str, geo: str, layers: dict[str, Any]) -> None:
+        super().__init__()
+        self._name = "Explorer"
+        self.payload = payload
+        self.geo = geo
+        self.layers = layers
+        self.css = assets.template("explorer.css")
+        self.panel = assets.template("panel.html")
+        self.js = assets.template("explorer.js")
+
+
+def fix_ids(root: Element) -> None:
+    """Replace folium's random element ids by their position in the tree (stable output)."""
+    counter = 0
+
+    def walk(element: Element) -> None:
+        nonlocal counter
+        element._id = f"{counter:04d}"
+        counter += 1
+        for child in list(element._children.values()):
+            walk(child)
+
+    walk(root)

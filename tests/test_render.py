@@ -1,0 +1,291 @@
+"""The rendered explorer page: offline, escaped, deterministic, with a CSP that matches it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from base64 import b64encode
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from shapely.geometry import Point, box
+
+from mapper.models import Article, Excerpt
+from mapper.render import data as render_data
+from mapper.render import render_html, write_map
+from mapper.render.csp import tile_origin
+
+CDN_MARKERS = ("https://cdn", "unpkg", "jsdelivr", "code.jquery", "maxcdn", "cdnjs", "netdna")
+
+#: Payloads that must come out as text: script tags, handlers, template literals, comment and
+#: CDATA openers, backslashes, quotes, JS line terminators and a character outside the BMP.
+HOSTILE = (
+    "<script>alert(1)</script> <img src=x onerror=alert(1)> ${alert(1)} `${alert(2)}` "
+    'back\\slash \\u003c \\" </script><!-- <![CDATA[ "double" \'single\' & &amp; '
+    "<svg/onload=alert(3)> javascript:alert(4) \u2028\u2029 \U0001f600 near Kabul today."
+)
+HOSTILE_TITLE = "<script>alert(1)</script> title <img src=x onerror=alert(1)> \"'`${x}`"
+HOSTILE_FILE = '"><svg onload=alert(1)>.txt'
+
+KANDAHAR, KABUL, AFGHANISTAN, HELMAND, LASHKAR = (
+    "gn:1138336",
+    "gn:1138958",
+    "gn:1149361",
+    "gn:1147288",
+    "gn:1147290",
+)
+
+
+def _excerpt(article: Article, key: str, name: str, start: int = 0) -> Excerpt:
+    """An excerpt covering ``article.text[start:]`` with every ``name`` in it marked."""
+    text = article.text[start:]
+    marks = tuple((m.start(), m.end()) for m in re.finditer(re.escape(name), text))
+    return Excerpt(article.id, key, start, text, marks)
+
+
+def sample_inputs() -> tuple[gpd.GeoDataFrame, list[Excerpt], list[Article]]:
+    """Three articles (one hostile, one undated) about five Afghan places."""
+    a1 = Article(
+        "a1.txt",
+        "corpus/a1.txt",
+        "Fighting in Kandahar",
+        dt.date(2021, 8, 6),
+        "Fighting in Kandahar city. Taliban near Lashkar Gah in Helmand. Afghanistan burns.",
+    )
+    a2 = Article(
+        "a2.txt",
+        "corpus/a2.txt",
+        "Kandahar airport hit",
+        dt.date(2021, 8, 1),
+        "Rockets hit Kandahar airport. Kabul calm. Kandahar again.",
+    )
+    evil = Article(HOSTILE_FILE, HOSTILE_FILE, HOSTILE_TITLE, None, HOSTILE)
+    excerpts = [
+        _excerpt(a1, KANDAHAR, "Kandahar"),
+        _excerpt(a2, KANDAHAR, "Kandahar"),
+        _excerpt(a1, LASHKAR, "Lashkar Gah", 27),
+        _excerpt(a1, HELMAND, "Helmand", 27),
+        _excerpt(a1, AFGHANISTAN, "Afghanistan", 63),
+        _excerpt(a2, KABUL, "Kabul", 30),
+        _excerpt(evil, KABUL, "Kabul"),
+        # Not a slice of the article: the payload must carry its text.
+        Excerpt(evil.id, KABUL, 0, "<b>rewritten</b> Kabul", ((17, 22),)),
+    ]
+    rows = [
+        (
+            KANDAHAR,
+            "Kandahar",
+            "city",
+            "AF",
+            3,
+            2,
+            "a1.txt|a2.txt",
+            "Qandahar|Kandahār",
+            65.71,
+            31.61,
+        ),
+        (KABUL, "Kabul", "city", "AF", 3, 2, f"a2.txt|{HOSTILE_FILE}", "Kābul", 69.17, 34.53),
+        (AFGHANISTAN, "Afghanistan", "country", "AF", 1, 1, "a1.txt", "Afghanestan", 66.0, 33.0),
+        (HELMAND, "Helmand", "admin1", "AF", 1, 1, "a1.txt", "Hilmand", 64.0, 31.0),
+        (
+            LASHKAR,
+            "Lashkar Gah",
+            "city",
+            "AF",
+            1,
+            1,
+            "a1.txt",
+            "Lashkargah|Lashkar Gāh",
+            64.36,
+            31.59,
+        ),
+    ]
+    columns = (
+        "key",
+        "name",
+        "kind",
+        "country",
+        "mentions",
+        "n_articles",
+        "article_ids",
+        "alt_names",
+    )
+    places = gpd.GeoDataFrame(
+        [dict(zip(columns, r[:8], strict=True)) for r in rows],
+        geometry=[Point(r[8], r[9]) for r in rows],
+        crs="EPSG:4326",
+    )
+    return places, excerpts, [a1, a2, evil]
+
+
+def write_geodata(directory: Path) -> Path:
+    """Tiny stand-ins for ``geodata/countries.parquet`` and ``geodata/admin1.parquet``."""
+    directory.mkdir(parents=True, exist_ok=True)
+    gpd.GeoDataFrame(
+        {"iso_a2": ["AF", "PK"], "name": ["Afghanistan", "Pakistan"]},
+        geometry=[box(60.5, 29.4, 74.9, 38.5), box(60.9, 23.7, 77.8, 29.4)],
+        crs="EPSG:4326",
+    ).to_parquet(directory / "countries.parquet")
+    gpd.GeoDataFrame(
+        {"country": ["AF"], "admin1": ["10"], "iso3166_2": ["AF-HEL"], "name": ["Helmand"]},
+        geometry=[box(61.5, 29.5, 65.5, 33.0)],
+        crs="EPSG:4326",
+    ).to_parquet(directory / "admin1.parquet")
+    return directory
+
+
+@pytest.fixture()
+def geodata(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    directory = write_geodata(tmp_path / "geodata")
+    monkeypatch.setenv("MAPPER_GEODATA", str(directory))
+    return directory
+
+
+@pytest.fixture()
+def html(geodata: Path) -> str:
+    return render_html(*sample_inputs(), title="Test <b>map</b>")
+
+
+def _json_script(html: str, element_id: str) -> object:
+    match = re.search(
+        rf'<script type="application/json" id="{element_id}">(.*?)</script>', html, re.S
+    )
+    assert match, element_id
+    return json.loads(match.group(1))
+
+
+def test_write_map_writes_index_and_summary(tmp_path: Path, geodata: Path) -> None:
+    out = write_map(*sample_inputs(), tmp_path / "out", title="t")
+    assert out == tmp_path / "out" / "index.html"
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert (tmp_path / "out" / "places.html").exists()
+    assert not list((tmp_path / "out").glob("*.tmp"))
+
+
+def test_no_cdn_and_leaflet_inlined(html: str) -> None:
+    for marker in CDN_MARKERS:
+        assert marker not in html, marker
+    assert "<link" not in html
+    assert re.search(r"<script[^>]*\ssrc=", html) is None
+    assert "Leaflet 1.9.4" in html
+    assert "url(images/" not in html  # Leaflet's CSS images became data URIs
+    assert "sourceMappingURL" not in html
+
+
+def test_hostile_text_never_reaches_markup(html: str) -> None:
+    assert "<script>alert" not in html
+    assert "<img src=x" not in html
+    assert "<svg onload" not in html and "<svg/onload" not in html
+    assert "Test <b>map</b>" not in html  # the title is escaped in <title>
+    assert "<title>Test &lt;b&gt;map&lt;/b&gt;</title>" in html
+    # Only the page's own scripts and the two JSON blocks: nothing closes them early.
+    tags = re.findall(r"<script[^>]*>", html)
+    assert tags.count('<script type="application/json" id="mapper-data">') == 1
+    assert len(tags) == html.count("</script>")
+
+
+def test_payload_round_trips(html: str) -> None:
+    places, excerpts, articles = sample_inputs()
+    payload = _json_script(html, "mapper-data")
+    assert payload["title"] == "Test <b>map</b>"
+    assert [p[0] for p in payload["places"]] == list(places["key"])
+    kandahar = payload["places"][0]
+    assert kandahar[:4] == [KANDAHAR, "Kandahar", "city", "AF"]
+    assert kandahar[4:6] == [31.61, 65.71]  # lat, lon for Leaflet
+    assert kandahar[8] == ["Qandahar", "Kandahār"]
+    by_id = {a[0]: a for a in payload["articles"]}
+    evil = by_id[HOSTILE_FILE]
+    assert evil[1] == HOSTILE_TITLE and evil[2] is None and evil[4] == HOSTILE
+    assert by_id["a1.txt"][2] == "2021-08-06"
+    assert len(payload["excerpts"]) == len(excerpts)
+    # Excerpts that are slices of the article carry (UTF-16) offsets, others their text.
+    assert sum(isinstance(e[3], str) for e in payload["excerpts"]) == 1
+
+
+def _utf16_slice(text: str, start: int, end: int) -> str:
+    units = text.encode("utf-16-le")
+    return units[2 * start : 2 * end].decode("utf-16-le")
+
+
+def test_offsets_are_utf16_units() -> None:
+    places, _, _ = sample_inputs()
+    text = "\U0001f600\U0001f600 Kabul \U0001f600 Kabul"
+    art = Article("e.txt", "e.txt", "emoji", None, text)
+    ex = _excerpt(art, KABUL, "Kabul", 1)
+    payload = render_data.build_payload(places, [ex], [art], title="t")
+    (_, _, start, length, marks) = payload["excerpts"][0]
+    assert _utf16_slice(text, start, start + length) == ex.text
+    for s, e in zip(marks[::2], marks[1::2], strict=True):
+        assert _utf16_slice(text, start + s, start + e) == "Kabul"
+
+
+def test_script_json_escapes_markup() -> None:
+    value = {"x": "</script><script>alert(1)</script> & \u2028"}
+    text = render_data.script_json(value)
+    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
+    assert json.loads(text) == value
+
+
+def test_render_is_deterministic(geodata: Path) -> None:
+    first = render_html(*sample_inputs(), title="t")
+    second = render_html(*sample_inputs(), title="t")
+    assert first == second
+    assert not re.search(r"[0-9a-f]{32}", first)  # no uuid-style folium ids left
+
+
+def test_csp_hashes_every_inline_script(html: str) -> None:
+    meta = re.search(r'<meta http-equiv="Content-Security-Policy" content="([^"]+)">', html)
+    assert meta and html.index(meta.group(0)) < html.index("<script")
+    policy = meta.group(1).replace("&#39;", "'")
+    assert "default-src 'none'" in policy and "unsafe-inline" not in policy.split("style-src")[0]
+    assert "unsafe-eval" not in policy
+    bodies = [
+        m.group(2)
+        for m in re.finditer(r"<script([^>]*)>(.*?)</script>", html, re.S)
+        if "application/json" not in m.group(1)
+    ]
+    assert len(bodies) >= 2
+    for body in bodies:
+        digest = b64encode(hashlib.sha256(body.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in policy
+    assert "img-src data: https://tile.openstreetmap.org" in policy
+
+
+def test_tile_origin_wildcards_subdomains() -> None:
+    assert (
+        tile_origin("https://{s}.tile.example.org/{z}/{x}/{y}.png") == "https://*.tile.example.org"
+    )
+
+
+def test_basemap_and_province_shading(html: str) -> None:
+    geo = _json_script(html, "mapper-geo")
+    countries = {f["properties"]["code"]: f["properties"] for f in geo["countries"]}
+    assert countries["AF"]["mentions"] == 9  # every place in AF (the country itself too)
+    assert countries["PK"]["mentions"] == 0
+    provinces = {f["properties"]["code"]: f["properties"] for f in geo["provinces"]}
+    assert provinces == {"AF-HEL": {"code": "AF-HEL", "mentions": 2, "name": "Helmand"}}
+
+
+def test_missing_geodata_still_renders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MAPPER_GEODATA", str(tmp_path / "nowhere"))
+    html = render_html(*sample_inputs())
+    assert _json_script(html, "mapper-geo") == {"countries": [], "provinces": []}
+
+
+def test_empty_map(geodata: Path) -> None:
+    places, _, _ = sample_inputs()
+    html = render_html(places.iloc[0:0], [], [])
+    assert _json_script(html, "mapper-data")["places"] == []
+
+
+def test_summary_table_links_into_map(tmp_path: Path, geodata: Path) -> None:
+    write_map(*sample_inputs(), tmp_path, title="<i>t</i>")
+    page = (tmp_path / "places.html").read_text(encoding="utf-8")
+    assert "<i>t</i>" not in page and "&lt;i&gt;t&lt;/i&gt;" in page
+    rows = re.findall(r'<a href="index\.html#place=([^"]+)">([^<]+)</a>', page)
+    assert rows[0] == ("gn%3A1138958", "Kabul")
+    assert [name for _, name in rows][:2] == ["Kabul", "Kandahar"]  # 3 mentions each, by name
+    assert "Content-Security-Policy" in page and "<script" not in page
