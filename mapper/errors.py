@@ -18,3 +18,13 @@ class ArticleError(MapperError, ValueError):
 
 class GazetteerError(MapperError, OSError):
     """The embedded gazetteer is missing, corrupt, or of another version."""
+
+
+class GoldError(MapperError, ValueError):
+    """A gold (evaluation) file that cannot be read. Carries the path and line number."""
+
+    def __init__(self, path: str, line: int, reason: str) -> None:
+        super().__init__(f"{path}, line {line}: {reason}" if line else f"{path}: {reason}")
+        self.path = path
+        self.line = line
+        self.reason = reason
