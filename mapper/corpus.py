@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mapper.errors import ArticleError
-from mapper.furniture import furniture_spans, lines
+from mapper.furniture import furniture_spans, is_furniture, lines
 from mapper.models import Article
 
 #: File name endings read as articles.
@@ -101,7 +101,7 @@ def read_article(
     if not text.strip():
         raise ArticleError(str(p), "empty file (nothing but whitespace)")
     title, date, spans, title_line = _metadata(text)
-    spans += furniture_spans(text, skip_before=title_line + 1)
+    spans += furniture_spans(text, keep=title_line)
     return Article(
         id=_article_id(p, root),
         path=str(path),
@@ -311,7 +311,7 @@ def _metadata(text: str) -> tuple[str, dt.date | None, list[tuple[int, int]], in
         pos = fm.end()
     title_line = len(text)
     for start, end, line in lines(text[pos:]):
-        if not line.strip():
+        if not line.strip() or is_furniture(line):  # "Advertisement" above the headline
             continue
         start, end = start + pos, end + pos
         title_line = start

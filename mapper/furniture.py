@@ -146,17 +146,17 @@ def lines(text: str) -> Iterator[tuple[int, int, str]]:
         yield m.start(), m.start() + len(body), body
 
 
-def furniture_spans(text: str, skip_before: int = 0) -> list[tuple[int, int]]:
+def furniture_spans(text: str, keep: int = -1) -> list[tuple[int, int]]:
     """Spans of ``text`` that are furniture lines, in order.
 
-    Lines starting before ``skip_before`` (the title) are kept. After a paywall opener
+    The line starting at offset ``keep`` (the title) is kept. After a paywall opener
     ("Subscribe to ...", "You are reading a free article") the bullet lines that follow are
     furniture too: in saved pages they are the paywall's selling points and the author bio.
     """
     spans: list[tuple[int, int]] = []
     in_paywall = False
     for start, end, line in lines(text):
-        if start < skip_before:
+        if start == keep:
             continue
         if not line.strip():
             continue

@@ -298,3 +298,10 @@ def test_exclude_output_folder(tmp_path):
     _write(tmp_path, "out/report.md", b"Report\n\nKabul\n")
     articles, _ = read_corpus(tmp_path, exclude=[tmp_path / "out"])
     assert [a.id for a in articles] == ["a.txt"]
+
+
+def test_furniture_above_title_is_not_the_title(tmp_path):
+    raw = "Advertisement\n\nKabul airport reopens\n\nFlights to Kabul resumed.\n"
+    a = read_article(_write(tmp_path, "ad.txt", raw.encode()))
+    assert a.title == "Kabul airport reopens"
+    assert a.text.startswith(" " * 13 + "\n\nKabul airport reopens")
