@@ -43,6 +43,10 @@ _BOMS = (
 _DATE_HEADER = re.compile(r"[ \t]*date:?[ \t]+(\d{4}-\d{2}-\d{2})(?:[ \t]+|[ \t]*$)", re.I)
 _FRONT_MATTER = re.compile(r"---[ \t]*\r?\n(.*?)(?:\r?\n|^)---[ \t]*(?:\r?\n|$)", re.S | re.M)
 _YAML_KEY = re.compile(r"^(title|date)[ \t]*:[ \t]*(.*?)[ \t]*$", re.M | re.I)
+# A front-matter line: "key: value", a list item, an indented continuation or a comment;
+# a Markdown file that merely opens with a "---" rule has prose instead.
+_YAML_LINE = re.compile(r"\s*$|\s*#|[\w-]+[ \t]*:(\s|$)|\s*- |\s+\S")
+_RULE = re.compile(r"\s*([-*_=~])(\s*\1){2,}\s*")
 _HEADING = re.compile(r"^[ \t]*#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 # Control characters that never occur in text files (tab, newlines and form feed do).
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
@@ -300,7 +304,7 @@ def _metadata(text: str) -> tuple[str, dt.date | None, list[tuple[int, int]], in
     date: dt.date | None = None
     pos = 0
     fm = _FRONT_MATTER.match(text)
-    if fm:
+    if fm and all(_YAML_LINE.match(x) for x in fm.group(1).splitlines()):
         for key, value in _YAML_KEY.findall(fm.group(1)):
             value = value.strip().strip("'\"").strip()
             if key.lower() == "title" and value:
@@ -311,7 +315,8 @@ def _metadata(text: str) -> tuple[str, dt.date | None, list[tuple[int, int]], in
         pos = fm.end()
     title_line = len(text)
     for start, end, line in lines(text[pos:]):
-        if not line.strip() or is_furniture(line):  # "Advertisement" above the headline
+        # Skip "Advertisement" above the headline and Markdown rules ("---", "***").
+        if not line.strip() or is_furniture(line) or _RULE.fullmatch(line):
             continue
         start, end = start + pos, end + pos
         title_line = start

@@ -8,6 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mapper.corpus import Problem, decode, read_article, read_corpus
 from mapper.errors import ArticleError
@@ -305,3 +307,33 @@ def test_furniture_above_title_is_not_the_title(tmp_path):
     a = read_article(_write(tmp_path, "ad.txt", raw.encode()))
     assert a.title == "Kabul airport reopens"
     assert a.text.startswith(" " * 13 + "\n\nKabul airport reopens")
+
+
+def test_horizontal_rule_is_not_front_matter(tmp_path):
+    raw = "---\nKabul airport reopens\n\nFlights resumed.\n---\nMore text.\n"
+    a = read_article(_write(tmp_path, "hr.md", raw.encode()))
+    assert a.title == "Kabul airport reopens"
+    assert "Flights resumed." in a.text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=400))
+def test_property_any_bytes(data):
+    """Any bytes give an Article as long as their decoded text, or an ArticleError."""
+    try:
+        text = decode(data)
+    except ArticleError:
+        return
+    try:
+        a = _article_from(data)
+    except ArticleError as exc:
+        assert "empty" in exc.reason
+        return
+    assert len(a.text) == len(text)
+
+
+def _article_from(data: bytes):
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        return read_article(_write(Path(d), "x.txt", data))
