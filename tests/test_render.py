@@ -289,3 +289,36 @@ def test_summary_table_links_into_map(tmp_path: Path, geodata: Path) -> None:
     assert rows[0] == ("gn%3A1138958", "Kabul")
     assert [name for _, name in rows][:2] == ["Kabul", "Kandahar"]  # 3 mentions each, by name
     assert "Content-Security-Policy" in page and "<script" not in page
+
+
+def test_large_corpus_embeds_only_quoted_passages() -> None:
+    places, excerpts, articles = sample_inputs()
+    payload = render_data.build_payload(places, excerpts, articles, title="t", text_budget=10)
+    assert payload["partial"] is True
+    texts = {a[0]: a[4] for a in payload["articles"]}
+    a1 = articles[0]
+    # a1 is quoted from offset 0 to the end, so it is whole; offsets still resolve
+    assert texts["a1.txt"] == a1.text
+    for place, art, start, body, marks in payload["excerpts"]:
+        if isinstance(body, int):
+            text = payload["articles"][art][4]
+            excerpt = _utf16_slice(text, start, start + body)
+            for s, e in zip(marks[::2], marks[1::2], strict=True):
+                assert _utf16_slice(excerpt, s, e) == payload["places"][place][1]
+
+
+def test_partial_text_keeps_passages_and_gaps() -> None:
+    places, _, _ = sample_inputs()
+    text = "Intro without places. Kabul is here. Filler " * 3 + "Kabul again at the end."
+    art = Article("p.txt", "p.txt", "p", None, text)
+    first = text.index("Kabul is here.")
+    last = text.rindex("Kabul again")
+    excerpts = [
+        Excerpt("p.txt", KABUL, first, "Kabul is here.", ((0, 5),)),
+        Excerpt("p.txt", KABUL, last, "Kabul again at the end.", ((0, 5),)),
+    ]
+    payload = render_data.build_payload(places, excerpts, [art], title="t", text_budget=0)
+    doc = payload["articles"][0][4]
+    assert doc == "Kabul is here." + render_data.GAP + "Kabul again at the end."
+    spans = [(row[2], row[3]) for row in payload["excerpts"]]
+    assert [doc[s : s + n] for s, n in spans] == ["Kabul is here.", "Kabul again at the end."]

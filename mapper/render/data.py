@@ -27,6 +27,11 @@ _SCRIPT_ESCAPES = str.maketrans(
 PLACE_FIELDS = ("key", "name", "kind", "country", "lat", "lon", "mentions", "n_articles", "alt")
 ARTICLE_FIELDS = ("id", "title", "date", "path", "text")
 EXCERPT_FIELDS = ("place", "article", "start", "text_or_length", "marks")
+#: Above this many characters of article text in total, only the quoted passages are embedded
+#: (10,000 news articles are ~50 M characters; the page must stay near 15 MB).
+TEXT_BUDGET = 6_000_000
+#: Joins the kept passages of an article in excerpt-only mode.
+GAP = "\n\n[\u2026]\n\n"
 
 
 def script_json(value: Any) -> str:
@@ -93,45 +98,106 @@ def _marks(excerpt: Excerpt) -> list[tuple[int, int]]:
     return spans
 
 
+class _Document:
+    """The text of one article as embedded in the page, and offsets into it.
+
+    With ``ranges`` (excerpt-only mode) the document is the union of those ranges of the
+    article, joined by :data:`GAP`; offsets are mapped from the article to the document.
+    """
+
+    def __init__(self, text: str, ranges: list[tuple[int, int]] | None = None) -> None:
+        self._starts: list[int] = []  # article offset where each kept piece starts
+        self._bases: list[int] = []  # document offset of that piece
+        if ranges is None:
+            self.text = text
+        else:
+            pieces: list[str] = []
+            length = 0
+            for start, end in _merge(ranges):
+                if pieces:
+                    pieces.append(GAP)
+                    length += len(GAP)
+                self._starts.append(start)
+                self._bases.append(length)
+                pieces.append(text[start:end])
+                length += end - start
+            self.text = "".join(pieces)
+        self._utf16 = _Utf16(self.text)
+        self.partial = ranges is not None
+
+    def offset(self, article_offset: int) -> int:
+        """The UTF-16 offset in the document of a code-point offset in the article."""
+        if self.partial:
+            k = max(bisect.bisect_right(self._starts, article_offset) - 1, 0)
+            article_offset = self._bases[k] + article_offset - self._starts[k]
+        return self._utf16(article_offset)
+
+
+def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    merged: list[list[int]] = []
+    for start, end in sorted(ranges):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [(s, e) for s, e in merged]
+
+
+def _is_slice(article: Article, ex: Excerpt) -> bool:
+    return bool(ex.text) and article.text[ex.start : ex.start + len(ex.text)] == ex.text
+
+
 def build_payload(
     places: gpd.GeoDataFrame,
     excerpts: Sequence[Excerpt],
     articles: Sequence[Article],
     *,
     title: str,
+    text_budget: int = TEXT_BUDGET,
 ) -> dict[str, Any]:
-    """Everything the explorer needs, as plain JSON values."""
+    """Everything the explorer needs, as plain JSON values.
+
+    Articles' full texts are embedded while their total stays within ``text_budget``
+    characters; beyond it, each article keeps only the passages its excerpts quote.
+    """
     place_list = place_rows(places)
     place_index = {row[0]: i for i, row in enumerate(place_list)}
     ordered = sorted(articles, key=lambda a: a.id)
     article_index = {article.id: i for i, article in enumerate(ordered)}
-    utf16 = {article.id: _Utf16(article.text) for article in ordered}
+    kept = sorted(
+        (ex for ex in excerpts if ex.place_key in place_index and ex.article_id in article_index),
+        key=lambda e: (e.place_key, e.article_id, e.start, e.text),
+    )
+    partial = sum(len(a.text) for a in ordered) > text_budget
+    ranges: dict[str, list[tuple[int, int]]] = {a.id: [] for a in ordered}
+    if partial:
+        for ex in kept:
+            if _is_slice(ordered[article_index[ex.article_id]], ex):
+                ranges[ex.article_id].append((ex.start, ex.start + len(ex.text)))
+    docs = [_Document(a.text, ranges[a.id] if partial else None) for a in ordered]
 
     excerpt_rows = []
-    for ex in sorted(excerpts, key=lambda e: (e.place_key, e.article_id, e.start, e.text)):
-        p, a = place_index.get(ex.place_key), article_index.get(ex.article_id)
-        if p is None or a is None:
-            continue
-        article = ordered[a]
-        marks = _marks(ex)
-        if article.text[ex.start : ex.start + len(ex.text)] == ex.text and ex.text:
+    for ex in kept:
+        p, a = place_index[ex.place_key], article_index[ex.article_id]
+        doc, marks = docs[a], _marks(ex)
+        if _is_slice(ordered[a], ex):
             # The excerpt is a slice of the article: send offsets, not a second copy.
-            conv = utf16[article.id]
-            base = conv(ex.start)
-            body: str | int = conv(ex.start + len(ex.text)) - base
-            flat = [conv(ex.start + x) - base for span in marks for x in span]
+            base = doc.offset(ex.start)
+            body: str | int = doc.offset(ex.start + len(ex.text)) - base
+            flat = [doc.offset(ex.start + x) - base for span in marks for x in span]
         else:
-            base, body = utf16[article.id](max(ex.start, 0)), ex.text
-            conv = _Utf16(ex.text)
+            base, body, conv = -1, ex.text, _Utf16(ex.text)
             flat = [conv(x) for span in marks for x in span]
         excerpt_rows.append([p, a, base, body, flat])
 
     return {
         "title": title,
+        "partial": partial,
         "fields": {"places": PLACE_FIELDS, "articles": ARTICLE_FIELDS, "excerpts": EXCERPT_FIELDS},
         "places": place_list,
         "articles": [
-            [a.id, a.title, a.date.isoformat() if a.date else None, a.path, a.text] for a in ordered
+            [a.id, a.title, a.date.isoformat() if a.date else None, a.path, doc.text]
+            for a, doc in zip(ordered, docs, strict=True)
         ],
         "excerpts": excerpt_rows,
     }

@@ -9,6 +9,9 @@ from jinja2 import Template
 
 from mapper.render import assets
 
+#: The explorer's scripts (templates/), concatenated in this order into one inline script.
+SCRIPTS = ("dom.js", "data.js", "layers.js", "panel.js", "search.js", "explorer.js")
+
 
 class InlineLeaflet(MacroElement):
     """Leaflet's CSS and JS written into the page's ``<head>`` instead of CDN links."""
@@ -47,6 +50,7 @@ class Explorer(MacroElement):
         <script type="application/json" id="mapper-geo">{{ this.geo }}</script>
         {% endmacro %}
         {% macro script(this, kwargs) %}
+        (function () {
         {{ this.js }}
         mapperExplorer({
           map: {{ this._parent.get_name() }},
@@ -54,6 +58,7 @@ class Explorer(MacroElement):
           {{ role }}: {{ layer.get_name() }},
           {%- endfor %}
         });
+        })();
         {% endmacro %}
         """
     )
@@ -66,7 +71,7 @@ class Explorer(MacroElement):
         self.layers = layers
         self.css = assets.template("explorer.css")
         self.panel = assets.template("panel.html")
-        self.js = assets.template("explorer.js")
+        self.js = "\n".join(assets.template(name) for name in SCRIPTS)
 
 
 def fix_ids(root: Element) -> None:

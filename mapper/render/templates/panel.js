@@ -1,0 +1,193 @@
+/* The side panel: filters, one place's excerpts grouped by article, the mentions-over-time
+ * chart and the reader view of a whole article. */
+function mapperPanel(ctx, layers, hooks) {
+  "use strict";
+  var dom = mapperDom, el = dom.el, $ = dom.byId;
+  var articles = ctx.articles, places = ctx.places;
+  var state = { selected: null, filter: { article: null, from: "", to: "" } };
+
+  /* ---------- filters ---------- */
+  function passes(ex) {
+    var f = state.filter;
+    if (f.article !== null && ex.article !== f.article) return false;
+    if (f.from || f.to) {
+      var d = articles[ex.article].date;
+      if (!d || (f.from && d < f.from) || (f.to && d > f.to)) return false;
+    }
+    return true;
+  }
+  function filtering() {
+    var f = state.filter;
+    return f.article !== null || !!f.from || !!f.to;
+  }
+  function total(list) { return list.reduce(function (s, ex) { return s + ctx.weight(ex); }, 0); }
+  function applyFilters() {
+    var on = filtering();
+    layers.setCounts(places.map(function (p) {
+      return on ? total(ctx.byPlace[p.i].filter(passes)) : p.mentions;
+    }));
+    $("mp-reset").hidden = !on;
+    hooks.changed();
+    if (state.selected !== null && !$("mp-place").hidden) showPlace(state.selected);
+  }
+  var articleSelect = $("mp-article");
+  articles.slice().sort(ctx.byDateDesc).forEach(function (a) {
+    var label = (a.date ? a.date + " \u2014 " : "") + a.title;
+    var opt = el("option", "", label.length > 90 ? label.slice(0, 89) + "\u2026" : label);
+    opt.value = String(a.i);
+    opt.title = a.path;
+    articleSelect.appendChild(opt);
+  });
+  articleSelect.addEventListener("change", function () {
+    state.filter.article = articleSelect.value === "" ? null : Number(articleSelect.value);
+    applyFilters();
+  });
+  if (ctx.dates.length) {
+    $("mp-dates").hidden = false;
+    ["mp-from", "mp-to"].forEach(function (id) {
+      var input = $(id);
+      input.min = ctx.dates[0];
+      input.max = ctx.dates[ctx.dates.length - 1];
+      input.addEventListener("change", function () {
+        state.filter[id === "mp-from" ? "from" : "to"] = input.value;
+        applyFilters();
+      });
+    });
+  }
+  $("mp-reset").addEventListener("click", function () {
+    state.filter = { article: null, from: "", to: "" };
+    articleSelect.value = "";
+    $("mp-from").value = "";
+    $("mp-to").value = "";
+    applyFilters();
+  });
+
+  /* ---------- one place ---------- */
+  var PAGE = 50;  // article groups drawn at once; the rest behind a button
+  function show(section) {
+    ["mp-intro", "mp-place", "mp-reader"].forEach(function (id) { $(id).hidden = id !== section; });
+  }
+  function group(a, list, i) {
+    var g = el("article", "mp-group");
+    g.dataset.article = a.id;
+    g.appendChild(el("h3", "", a.title));
+    g.appendChild(el("p", "mp-muted", [a.date || "undated", a.path].join(" \u00b7 ")));
+    list.sort(function (x, y) { return x.start - y.start; }).forEach(function (ex) {
+      var para = el("p", "mp-excerpt");
+      dom.appendMarked(para, ctx.excerptText(ex), ex.marks);
+      g.appendChild(para);
+    });
+    var read = el("button", "mp-link mp-read", ctx.partial ? "Read its passages" : "Read the article");
+    read.type = "button";
+    read.addEventListener("click", function () { openReader(a.i, i); });
+    g.appendChild(read);
+    return g;
+  }
+  function showPlace(i) {
+    var p = places[i], list = ctx.byPlace[i].filter(passes), groups = {};
+    list.forEach(function (ex) { (groups[ex.article] = groups[ex.article] || []).push(ex); });
+    var order = Object.keys(groups).map(function (a) { return articles[a]; }).sort(ctx.byDateDesc);
+    $("mp-place-name").textContent = p.name;
+    $("mp-place-meta").textContent = ctx.describe(p) + " \u00b7 " +
+      dom.plural(total(list), "mention") + " in " + dom.plural(order.length, "article") +
+      (filtering() ? " (filtered)" : "");
+    drawChart(list);
+    var box = $("mp-groups");
+    dom.clear(box);
+    function more(from) {
+      order.slice(from, from + PAGE).forEach(function (a) { box.appendChild(group(a, groups[a.i], i)); });
+      if (from + PAGE < order.length) {
+        var b = el("button", "mp-link mp-more", "Show " + dom.plural(order.length - from - PAGE, "more article"));
+        b.type = "button";
+        b.addEventListener("click", function () { box.removeChild(b); more(from + PAGE); });
+        box.appendChild(b);
+      }
+    }
+    more(0);
+    show("mp-place");
+  }
+  function select(i, move) {
+    state.selected = i;
+    layers.highlight(i);
+    if (move) layers.focus(i);
+    showPlace(i);
+    $("mapper-panel").scrollTop = 0;
+    hooks.selected(places[i]);
+  }
+
+  /* ---------- mentions over time (day, month or year bars over the corpus' dates) ---------- */
+  var dates = ctx.dates;
+  var span = dates.length ? (Date.parse(dates[dates.length - 1]) - Date.parse(dates[0])) / 864e5 : 0;
+  var cut = span <= 92 ? 10 : span <= 1900 ? 7 : 4;
+  var buckets = dates.map(function (d) { return d.slice(0, cut); })
+    .filter(function (d, k, arr) { return k === 0 || arr[k - 1] !== d; });
+  function drawChart(list) {
+    var box = $("mp-chart"), tally = {}, any = false;
+    dom.clear(box);
+    list.forEach(function (ex) {
+      var d = articles[ex.article].date;
+      if (!d) return;
+      any = true;
+      tally[d.slice(0, cut)] = (tally[d.slice(0, cut)] || 0) + ctx.weight(ex);
+    });
+    if (!any) return;
+    var top = Math.max.apply(null, Object.keys(tally).map(function (k) { return tally[k]; }));
+    var W = 360, H = 56, n = buckets.length, bw = Math.max(2, Math.min(24, (W - 4) / n - 2));
+    var chart = dom.svg("svg", { width: W, height: H + 14, role: "img", "aria-label": "Mentions over time" });
+    buckets.forEach(function (k, j) {
+      var v = tally[k] || 0, h = v ? Math.max(2, H * v / top) : 0;
+      var x = n === 1 ? W / 2 - bw / 2 : 2 + j * (W - 4 - bw) / (n - 1);
+      var bar = dom.svg("rect", { x: x.toFixed(1), y: (H - h).toFixed(1), width: bw.toFixed(1),
+        height: h.toFixed(1), fill: "#e0702b" });
+      bar.appendChild(dom.svg("title")).textContent = k + ": " + dom.plural(v, "mention");
+      chart.appendChild(bar);
+    });
+    chart.appendChild(dom.svg("line", { x1: 0, x2: W, y1: H + 0.5, y2: H + 0.5, stroke: "#999" }));
+    chart.appendChild(dom.svg("text", { x: 0, y: H + 12 })).textContent = buckets[0];
+    if (n > 1) {
+      chart.appendChild(dom.svg("text", { x: W, y: H + 12, "text-anchor": "end" })).textContent =
+        buckets[n - 1];
+    }
+    box.appendChild(chart);
+  }
+
+  /* ---------- reader: the article with every mentioned place marked and clickable ---------- */
+  function openReader(ai, focus) {
+    var a = articles[ai], spans = [], flat = [], owners = [], end = 0;
+    $("mp-reader-title").textContent = a.title;
+    $("mp-reader-meta").textContent = [a.date || "undated", a.path].join(" \u00b7 ") +
+      (ctx.partial ? " \u00b7 passages that name places (the corpus is too large to embed whole)" : "");
+    ctx.byArticle[ai].forEach(function (ex) {
+      if (typeof ex.body !== "number") return;  // not a slice of the text: nothing to mark
+      for (var k = 0; k + 1 < ex.marks.length; k += 2) {
+        spans.push([ex.start + ex.marks[k], ex.start + ex.marks[k + 1], ex.place]);
+      }
+    });
+    spans.sort(function (x, y) { return x[0] - y[0] || y[1] - x[1]; });
+    spans.forEach(function (s) {
+      if (s[0] >= end) { flat.push(s[0], s[1]); owners.push(s[2]); end = s[1]; }
+    });
+    var box = $("mp-reader-text");
+    dom.clear(box);
+    box.dataset.article = a.id;
+    dom.appendMarked(box, a.text, flat, function (k) {
+      return owners[k] === focus ? "mp-here" : "";
+    }, function (mark, k) {
+      var p = places[owners[k]];
+      mark.title = p.name + " (" + ctx.describe(p) + ")";
+      mark.dataset.place = p.key;
+      mark.tabIndex = 0;
+      mark.addEventListener("click", function () { select(p.i, true); });
+    });
+    show("mp-reader");
+    $("mapper-panel").scrollTop = 0;
+    var first = box.querySelector("mark.mp-here");
+    if (first) first.scrollIntoView({ block: "center" });
+  }
+  $("mp-back").addEventListener("click", function () {
+    if (state.selected !== null) showPlace(state.selected); else show("mp-intro");
+  });
+
+  return { state: state, select: select, openReader: openReader, filtering: filtering,
+           applyFilters: applyFilters };
+}
