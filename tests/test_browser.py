@@ -72,17 +72,22 @@ class Page:
     def js(self, expression: str, arg: Any = None) -> Any:
         return self.page.evaluate(expression, arg)
 
+    def place_point(self, key: str) -> tuple[float, float]:
+        """Centre the map on the place (no animation) and return its marker's page position."""
+        return tuple(
+            self.js(
+                """k => { const p = mapper.places.find(q => q.key === k), map = mapper.map;
+                          map.setView([p.lat, p.lon], Math.max(map.getZoom(), 5), {animate: false});
+                          const xy = map.latLngToContainerPoint([p.lat, p.lon]);
+                          const box = map.getContainer().getBoundingClientRect();
+                          return [box.left + xy.x, box.top + xy.y]; }""",
+                key,
+            )
+        )
+
     def click_place(self, key: str) -> None:
         """Click the place's marker where it is drawn on the canvas."""
-        self.js("k => mapper.select(k)", key)  # brings it into view
-        point = self.js(
-            """k => { const p = mapper.places.find(q => q.key === k);
-                      const map = mapper.map, xy = map.latLngToContainerPoint([p.lat, p.lon]);
-                      const box = map.getContainer().getBoundingClientRect();
-                      return [box.left + xy.x, box.top + xy.y]; }""",
-            key,
-        )
-        self.page.mouse.click(*point)
+        self.page.mouse.click(*self.place_point(key))
 
     def groups(self) -> list[dict[str, Any]]:
         """The excerpt groups shown in the panel, in order."""
@@ -273,13 +278,7 @@ def test_tile_layer_is_opt_in_and_the_only_network_use(page: Page) -> None:
 def test_hover_shows_name_and_count(page: Page) -> None:
     from test_render import KANDAHAR
 
-    page.js("k => mapper.select(k)", KANDAHAR)
-    box = page.js(
-        """() => { const p = mapper.places.find(q => q.key === 'gn:1138336');
-                   const xy = mapper.map.latLngToContainerPoint([p.lat, p.lon]);
-                   const r = mapper.map.getContainer().getBoundingClientRect();
-                   return [r.left + xy.x, r.top + xy.y]; }"""
-    )
+    box = page.place_point(KANDAHAR)
     page.page.mouse.move(box[0] + 1, box[1] + 1)
     page.page.wait_for_selector(".leaflet-tooltip")
     assert page.js("document.querySelector('.leaflet-tooltip').textContent") == (

@@ -35,20 +35,20 @@ function mapperExplorer(cfg) {
     if (location.hash === "#" + h) return;
     try { history.replaceState(null, "", "#" + h); } catch (err) { location.hash = h; }
   }
-  function fromHash() {
+  function fromHash(first) {
     var m = /^#place=(.+)$/.exec(location.hash), key;
     if (!m) return false;
     try { key = decodeURIComponent(m[1]); } catch (err) { return false; }
     var i = ctx.keyIndex[key];
     if (i === undefined || i === panel.state.selected) return false;
-    panel.select(i, true);
+    panel.select(i, first === true ? "now" : true);
     return true;
   }
   if (ctx.places.length) {
     map.fitBounds(L.latLngBounds(ctx.places.map(function (p) { return [p.lat, p.lon]; })),
-                  { padding: [30, 30], maxZoom: 6 });
+                  { padding: [30, 30], maxZoom: 6, animate: false });
   }
-  fromHash();
+  fromHash(true);
   window.addEventListener("hashchange", fromHash);
 
   /* For tests and benchmarks. */

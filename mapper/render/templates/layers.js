@@ -92,10 +92,10 @@ function mapperLayers(ctx, cfg, onSelect) {
     halo.setLatLng([p.lat, p.lon]).setRadius(radius(Math.max(counts[i], 1)) + 4);
     if (!map.hasLayer(halo)) halo.addTo(map);
   }
-  function focus(i) {  // zoom in to the place, never out
+  function focus(i, animate) {  // zoom in to the place, never out
     var p = ctx.places[i];
     var zoom = { area: 4, province: 6, city: 7, feature: 7 }[group(p)];
-    map.setView([p.lat, p.lon], Math.max(map.getZoom(), zoom));
+    map.setView([p.lat, p.lon], Math.max(map.getZoom(), zoom), { animate: animate !== false });
   }
 
   function legend() {

@@ -109,7 +109,7 @@ function mapperPanel(ctx, layers, hooks) {
   function select(i, move) {
     state.selected = i;
     layers.highlight(i);
-    if (move) layers.focus(i);
+    if (move) layers.focus(i, move !== "now");
     showPlace(i);
     $("mapper-panel").scrollTop = 0;
     hooks.selected(places[i]);
