@@ -21,10 +21,12 @@ from mapper.paths import geodata_dir
 
 log = logging.getLogger(__name__)
 
-#: Degrees; about 5 km at the equator, invisible below zoom 6 where the basemap matters.
-COUNTRY_TOLERANCE = 0.03
-ADMIN1_TOLERANCE = 0.01
-_DIGITS = 3
+#: Degrees: about 5 km at the equator, 2 px at zoom 6; the world then costs ~0.8 MB.
+COUNTRY_TOLERANCE = 0.05
+ADMIN1_TOLERANCE = 0.02
+#: Islands smaller than this (square degrees, ~10 x 10 km) are dropped, except a country's
+#: largest part, so small island states stay on the map.
+MIN_PART_AREA = 0.01
 #: Kinds whose mentions count towards the country or province they lie in.
 _AREA_KINDS = {"continent", "region"}
 _INSIDE_PROVINCE = {"admin2", "city", "feature", "admin1"}
@@ -40,24 +42,30 @@ def read_layer(name: str, directory: Path | None = None) -> gpd.GeoDataFrame | N
     return frame.to_crs(4326) if frame.crs and frame.crs.to_epsg() != 4326 else frame
 
 
-def _compact(geometry: Any, tolerance: float) -> dict[str, Any] | None:
+def _compact(geometry: Any, tolerance: float, digits: int) -> dict[str, Any] | None:
+    """Simplified, rounded GeoJSON geometry without specks, or None when nothing is left."""
     if geometry is None or geometry.is_empty:
         return None
+    parts = list(getattr(geometry, "geoms", [geometry]))
+    if len(parts) > 1:
+        largest = max(parts, key=lambda g: g.area)
+        parts = [g for g in parts if g is largest or g.area >= MIN_PART_AREA]
+        geometry = shapely.MultiPolygon(parts) if len(parts) > 1 else parts[0]
     simple = shapely.simplify(geometry, tolerance, preserve_topology=True)
-    rounded = shapely.transform(simple, lambda xy: np.round(xy, _DIGITS))
+    rounded = shapely.transform(simple, lambda xy: np.round(xy, digits))
     if rounded.is_empty:
         return None
     return mapping(rounded)
 
 
 def _features(
-    frame: gpd.GeoDataFrame, codes: list[str], counts: list[int], tolerance: float
+    frame: gpd.GeoDataFrame, codes: list[str], counts: list[int], tolerance: float, digits: int
 ) -> list[dict[str, Any]]:
     features = []
     for name, code, count, geometry in zip(
         frame["name"], codes, counts, frame.geometry, strict=True
     ):
-        geo = _compact(geometry, tolerance)
+        geo = _compact(geometry, tolerance, digits)
         if geo is not None:
             props = {"name": str(name), "code": str(code), "mentions": int(count)}
             features.append({"type": "Feature", "properties": props, "geometry": geo})
@@ -75,7 +83,7 @@ def country_features(
     totals = local.groupby(local["country"].fillna("").astype(str))["mentions"].sum()
     codes = [str(c or "") for c in countries["iso_a2"]]
     counts = [int(totals.get(c, 0)) if c else 0 for c in codes]
-    return _features(countries, codes, counts, COUNTRY_TOLERANCE)
+    return _features(countries, codes, counts, COUNTRY_TOLERANCE, 2)
 
 
 def province_features(
@@ -97,7 +105,7 @@ def province_features(
             hit.get("iso3166_2", [""] * len(hit)), hit["country"], hit["admin1"], strict=True
         )
     ]
-    return _features(hit, codes, [int(totals[i]) for i in hit.index], ADMIN1_TOLERANCE)
+    return _features(hit, codes, [int(totals[i]) for i in hit.index], ADMIN1_TOLERANCE, 3)
 
 
 def basemap_payload(places: gpd.GeoDataFrame, directory: Path | None = None) -> dict[str, Any]:
