@@ -28,7 +28,47 @@ var mapperDom = (function () {
     }
     if (pos < text.length) node.appendChild(document.createTextNode(text.slice(pos)));
   }
+  /* A type-ahead list under `input`: find(text) -> items, label(item, li), pick(item). */
+  function picker(input, list, find, label, pick) {
+    var items = [], active = 0;
+    function render() {
+      clear(list);
+      items.forEach(function (item, j) {
+        var li = el("li", j === active ? "active" : ""), b = el("button");
+        b.type = "button";
+        label(item, b);
+        b.addEventListener("click", function () { choose(j); });
+        li.appendChild(b);
+        list.appendChild(li);
+      });
+      list.hidden = !items.length;
+    }
+    function choose(j) {
+      if (!items[j]) return;
+      list.hidden = true;
+      pick(items[j]);
+    }
+    input.addEventListener("input", function () { items = find(input.value); active = 0; render(); });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "Enter") { e.preventDefault(); choose(active); }
+      else if (e.key === "Escape") { list.hidden = true; }
+      else if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        e.preventDefault();
+        active = Math.max(0, Math.min(items.length - 1, active + (e.key === "ArrowDown" ? 1 : -1)));
+        render();
+      }
+    });
+    document.addEventListener("click", function (e) {
+      if (!list.contains(e.target) && e.target !== input) list.hidden = true;
+    });
+  }
+  /* Lower case, no accents, no spaces or punctuation: "Lashkar Gāh" -> "lashkargah". */
+  function norm(s) {
+    return String(s).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, "");
+  }
   function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
   return { el: el, svg: svg, clear: clear, appendMarked: appendMarked, plural: plural,
+           picker: picker, norm: norm,
            byId: function (id) { return document.getElementById(id); } };
 })();
