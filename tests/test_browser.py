@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -77,7 +78,7 @@ class Page:
         return tuple(
             self.js(
                 """k => { const p = mapper.places.find(q => q.key === k), map = mapper.map;
-                          map.setView([p.lat, p.lon], Math.max(map.getZoom(), 5), {animate: false});
+                          map.setView([p.lat, p.lon], 8, {animate: false});
                           const xy = map.latLngToContainerPoint([p.lat, p.lon]);
                           const box = map.getContainer().getBoundingClientRect();
                           return [box.left + xy.x, box.top + xy.y]; }""",
@@ -114,20 +115,29 @@ def browser() -> Iterator[Any]:
         browser.close()
 
 
-@pytest.fixture(scope="module")
-def sample_map(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from test_render import sample_inputs, write_geodata
+@contextmanager
+def small_geodata(tmp: Path) -> Iterator[None]:
+    """Point ``$MAPPER_GEODATA`` at two tiny hand-made layers for the duration."""
+    from test_render import write_geodata
 
-    tmp = tmp_path_factory.mktemp("sample")
     old = os.environ.get("MAPPER_GEODATA")
     os.environ["MAPPER_GEODATA"] = str(write_geodata(tmp / "geodata"))
     try:
-        return write_map(*sample_inputs(), tmp / "out", title="Sample <b>map</b>")
+        yield
     finally:
         if old is None:
             del os.environ["MAPPER_GEODATA"]
         else:
             os.environ["MAPPER_GEODATA"] = old
+
+
+@pytest.fixture(scope="module")
+def sample_map(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from test_render import sample_inputs
+
+    tmp = tmp_path_factory.mktemp("sample")
+    with small_geodata(tmp):
+        return write_map(*sample_inputs(), tmp / "out", title="Sample <b>map</b>")
 
 
 @pytest.fixture()
@@ -320,5 +330,127 @@ def test_seeds_map_kandahar_articles(browser: Any, seeds_map: Path) -> None:
     city = {a[:3] for a in seen["gn:1138336"]}
     assert {"001", "003", "004"} <= city
     assert {a[:3] for articles in seen.values() for a in articles} == {"001", "002", "003", "004"}
+    page.assert_clean()
+    page.page.close()
+
+
+#: Representative cases from the OWASP XSS filter-evasion cheat sheet, plus JSON/JS breakers.
+XSS_PAYLOADS = [
+    "<script>alert('XSS')</script>",
+    "<SCRIPT SRC=http://xss.rocks/xss.js></SCRIPT>",
+    "javascript:/*--></title></style></textarea></script></xmp><svg/onload='+/\"/+/onmouseover=1/+/[*/[]/+alert(1)//'>",
+    "<IMG SRC=\"javascript:alert('XSS');\">",
+    "<IMG SRC=javascript:alert('XSS')>",
+    "<IMG SRC=`javascript:alert(\"RSnake says, 'XSS'\")`>",
+    '<a onmouseover="alert(document.cookie)">xxs link</a>',
+    '<IMG """><SCRIPT>alert("XSS")</SCRIPT>"\\>',
+    "<IMG SRC=# onmouseover=\"alert('xxs')\">",
+    '<IMG SRC=/ onerror="alert(String.fromCharCode(88,83,83))"></img>',
+    '<img src=x onerror="&#0000106&#0000097&#0000118&#0000097&#0000115&#0000099&#0000114&#0000105&#0000112&#0000116&#0000058&#0000097&#0000108&#0000101&#0000114&#0000116&#0000040&#0000039&#0000088&#0000083&#0000083&#0000039&#0000041">',  # noqa: E501
+    "<IMG SRC=\"jav&#x09;ascript:alert('XSS');\">",
+    '<SCRIPT/XSS SRC="http://xss.rocks/xss.js"></SCRIPT>',
+    '<BODY onload!#$%&()*~+-_.,:;?@[/|\\]^`=alert("XSS")>',
+    '<<SCRIPT>alert("XSS");//\\<</SCRIPT>',
+    "<SCRIPT SRC=//xss.rocks/.j>",
+    "<IMG SRC=\"`<javascript:alert>`('XSS')\"",
+    '</TITLE><SCRIPT>alert("XSS");</SCRIPT>',
+    '<INPUT TYPE="IMAGE" SRC="javascript:alert(\'XSS\');">',
+    "<BODY BACKGROUND=\"javascript:alert('XSS')\">",
+    "<svg/onload=alert('XSS')>",
+    "<BGSOUND SRC=\"javascript:alert('XSS');\">",
+    '<LINK REL="stylesheet" HREF="http://xss.rocks/xss.css">',
+    "<STYLE>@import'http://xss.rocks/xss.css';</STYLE>",
+    '<META HTTP-EQUIV="refresh" CONTENT="0;url=javascript:alert(\'XSS\');">',
+    "<IFRAME SRC=\"javascript:alert('XSS');\"></IFRAME>",
+    "<TABLE BACKGROUND=\"javascript:alert('XSS')\">",
+    "<DIV STYLE=\"background-image: url(javascript:alert('XSS'))\">",
+    '<OBJECT TYPE="text/x-scriptlet" DATA="http://xss.rocks/scriptlet.html"></OBJECT>',
+    '<EMBED SRC="data:image/svg+xml;base64,PHN2ZyB4bWxuczpzdmc9Imh0dH A6Ly93d3cudzMub3JnLzIwMDAvc3ZnIiB4bWxucz0iaHR0cDovL3d3dy53My5vcmcv MjAwMC9zdmciIHhtbG5zOnhsaW5rPSJodHRwOi8vd3d3LnczLm9yZy8xOTk5L3hs aW5rIiB2ZXJzaW9uPSIxLjAiIHg9IjAiIHk9IjAiIHdpZHRoPSIxOTQiIGhlaWdodD0iMjAw IiBpZD0ieHNzIj48c2NyaXB0IHR5cGU9InRleHQvZWNtYXNjcmlwdCI+YWxlcnQoIlh TUyIpOzwvc2NyaXB0Pjwvc3ZnPg==" type="image/svg+xml" AllowScriptAccess="always"></EMBED>',  # noqa: E501
+    "<!--[if gte IE 4]><SCRIPT>alert('XSS');</SCRIPT><![endif]-->",
+    "<BASE HREF=\"javascript:alert('XSS');//\">",
+    "\";alert('XSS');//",
+    "</script><script>alert(1)</script>",
+    "${alert(1)}`${alert(2)}`{{constructor.constructor('alert(3)')()}}",
+    '\\u003cscript\\u003ealert(1)\\u003c/script\\u003e \\"}]}); alert(1); //',
+    "\u2028alert(1)\u2029 <x onclick=alert(1)>click</x>",
+]
+
+
+@pytest.fixture(scope="module")
+def hostile_map(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Any]]:
+    """One article per payload: payload as title, file name, and around the place name."""
+    import datetime as dt
+
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from mapper.models import Article, Excerpt
+
+    articles, excerpts, rows = [], [], []
+    for n, payload in enumerate(XSS_PAYLOADS):
+        name = f"{payload[:30]} Town{n}"  # place names are untrusted too
+        text = f"{payload} In {name} today. {payload}"
+        art = Article(
+            f"{n:02d}_{payload[:40]}.txt",
+            f"x/{payload}.txt",
+            payload,
+            dt.date(2024, 1, 1 + n % 28),
+            text,
+        )
+        sentence = f"In {name} today."
+        start = text.index(sentence)
+        excerpts.append(Excerpt(art.id, f"x:{n}", start, sentence, ((3, 3 + len(name)),)))
+        articles.append(art)
+        rows.append(
+            {
+                "key": f"x:{n}",
+                "name": name,
+                "kind": "city",
+                "country": "<b>",
+                "mentions": 1,
+                "n_articles": 1,
+                "article_ids": art.id,
+                "alt_names": payload,
+            }
+        )
+    places = gpd.GeoDataFrame(
+        rows,
+        geometry=[Point(n % 36 * 10 - 170, n // 36 * 10) for n in range(len(rows))],
+        crs="EPSG:4326",
+    )
+    tmp = tmp_path_factory.mktemp("hostile")
+    with small_geodata(tmp):
+        return write_map(places, excerpts, articles, tmp / "out", title=XSS_PAYLOADS[0]), articles
+
+
+def test_hostile_corpus_runs_no_script(browser: Any, hostile_map: tuple[Path, list[Any]]) -> None:
+    html, articles = hostile_map
+    page = Page(browser, html.as_uri())
+    assert page.js("mapper.drawn()") == len(XSS_PAYLOADS)
+    assert page.js("document.title") == XSS_PAYLOADS[0]
+    for n, payload in enumerate(XSS_PAYLOADS):
+        page.js("k => mapper.select(k)", f"x:{n}")
+        group = page.groups()[0]
+        assert group["title"] == payload
+        assert group["marks"] == [f"{payload[:30]} Town{n}"]
+        page.page.click("#mp-groups .mp-group .mp-read")
+        assert page.js("document.getElementById('mp-reader-text').textContent") == articles[n].text
+        assert page.js("document.getElementById('mp-reader-meta').textContent").endswith(
+            f"x/{payload}.txt"
+        )
+    page.page.fill("#mp-search", "script")
+    assert page.js("document.querySelectorAll('#mp-results li').length") > 0
+    page.page.fill("#mp-article", "alert")
+    assert page.js("document.querySelectorAll('#mp-article-results li').length") > 0
+    # Nothing from the data became an element: no img, iframe, svg script, link, meta, base...
+    assert (
+        page.js(
+            "document.querySelectorAll('#mapper-panel :is(img,iframe,script,object,embed,link,meta,"
+            "base,style,body,input[type=IMAGE],table,a[onmouseover],x)').length"
+        )
+        == 0
+    )
+    page.page.wait_for_timeout(300)
+    assert page.dialogs == [] and page.requests == [] and page.console == []
     page.assert_clean()
     page.page.close()

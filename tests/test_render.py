@@ -322,3 +322,26 @@ def test_partial_text_keeps_passages_and_gaps() -> None:
     assert doc == "Kabul is here." + render_data.GAP + "Kabul again at the end."
     spans = [(row[2], row[3]) for row in payload["excerpts"]]
     assert [doc[s : s + n] for s, n in spans] == ["Kabul is here.", "Kabul again at the end."]
+
+
+def test_jinja_syntax_in_articles_is_not_evaluated(tmp_path: Path, geodata: Path) -> None:
+    """branca compiles MacroElement output as a template again; our data must not go there."""
+    places, excerpts, articles = sample_inputs()
+    probe = tmp_path / "pwned"
+    evil = (
+        "{{ 7*7 }} {% raw %} {{ cycler.__init__.__globals__.os.system('touch "
+        + str(probe)
+        + "') }} {# #} Kabul"
+    )
+    art = Article("j.txt", "{{ 6*6 }}.txt", "{% if true %}T{% endif %}", None, evil)
+    at = evil.index("Kabul")
+    ex = Excerpt("j.txt", KABUL, 0, evil, ((at, at + 5),))
+    html = render_html(places, [*excerpts, ex], [*articles, art], title="{{ 8*8 }}")
+    assert not probe.exists()
+    payload = _json_script(html, "mapper-data")
+    assert [evil, "{{ 6*6 }}.txt", "{% if true %}T{% endif %}"] == [
+        next(a[4] for a in payload["articles"] if a[0] == "j.txt"),
+        next(a[3] for a in payload["articles"] if a[0] == "j.txt"),
+        next(a[1] for a in payload["articles"] if a[0] == "j.txt"),
+    ]
+    assert payload["title"] == "{{ 8*8 }}" and "<title>{{ 8*8 }}</title>" in html

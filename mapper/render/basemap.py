@@ -38,7 +38,11 @@ def read_layer(name: str, directory: Path | None = None) -> gpd.GeoDataFrame | N
     if not path.exists():
         log.warning("no %s: the map has no %s polygons", path, name)
         return None
-    frame = gpd.read_parquet(path)
+    try:
+        frame = gpd.read_parquet(path)
+    except (OSError, ValueError) as exc:  # pyarrow's errors are ValueErrors
+        log.warning("cannot read %s (%s): the map has no %s polygons", path, exc, name)
+        return None
     return frame.to_crs(4326) if frame.crs and frame.crs.to_epsg() != 4326 else frame
 
 

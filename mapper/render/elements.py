@@ -13,7 +13,37 @@ from mapper.render import assets
 SCRIPTS = ("dom.js", "data.js", "layers.js", "panel.js", "search.js", "explorer.js")
 
 
-class InlineLeaflet(MacroElement):
+class _Final(Element):
+    """Markup that is already rendered and is written out as it is.
+
+    branca's ``MacroElement.render`` wraps each macro's output in ``Element(output)``, which
+    compiles that output as a Jinja template a second time: article text containing ``{{ }}``
+    would then be evaluated by Jinja while the map is written (template injection) or break
+    the build. Our elements hand their output over in this class instead.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self._text
+
+
+class _Rendered(MacroElement):
+    """A MacroElement whose macros' output is placed in the page as final markup."""
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        module = self._template.module
+        for part in ("header", "html", "script"):
+            macro = getattr(module, part, None)
+            if macro is not None:
+                text = macro(self, kwargs)
+                getattr(figure, part).add_child(_Final(text), name=self.get_name())
+
+
+class InlineLeaflet(_Rendered):
     """Leaflet's CSS and JS written into the page's ``<head>`` instead of CDN links."""
 
     _template = Template(
@@ -32,7 +62,7 @@ class InlineLeaflet(MacroElement):
         self.js = assets.leaflet_js()
 
 
-class Explorer(MacroElement):
+class Explorer(_Rendered):
     """The side panel, the JSON payload and the script that draws places from it.
 
     ``layers`` maps a role (``"basemap"``, ``"shading"``, ``"places"``, ``"tiles"``,
