@@ -1,0 +1,283 @@
+"""The embedded gazetteer: load ``geodata/``, look names up, and answer as a geopy geocoder.
+
+``geodata/places.parquet`` holds one row per place and ``geodata/names.parquet`` one row per
+(name key, place) pair, sorted by key; both are built by ``geodata/build.py``. Loading keeps
+the columns as NumPy arrays and builds one dict from key to its row range in the name table,
+so a lookup is a dict hit and a slice.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+from geopy.geocoders.base import Geocoder
+from geopy.location import Location
+
+from mapper import names
+from mapper.errors import GazetteerError
+from mapper.models import Place
+from mapper.paths import geodata_dir
+
+#: Where a name in the index comes from (the ``source`` column of names.parquet).
+PRIMARY, ASCII, ALTERNATE, ABBREVIATION, DEMONYM = range(5)
+
+#: How much a kind of place is worth when a name could be several: a country named
+#: "Georgia" before a state of that name, a city before the province it names.
+KIND_PRIOR = {
+    "country": 3.0,
+    "continent": 2.5,
+    "region": 2.0,
+    "city": 1.0,
+    "admin1": 0.8,
+    "admin2": 0.4,
+    "feature": 0.6,
+}
+
+BROAD_KINDS = frozenset({"country", "continent", "region"})
+
+_PLACE_COLUMNS = (
+    "key", "geonameid", "name", "kind", "country", "admin1", "population", "capital",
+    "lat", "lon",
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One place a name may refer to, with how the name reached it."""
+
+    place_id: int
+    source: int
+    form: str
+    prior: float
+    """Context-free plausibility: kind, population, capital, name source."""
+
+
+class Gazetteer:
+    """Places and the name index of ``geodata/``. Load it with :meth:`load`."""
+
+    def __init__(self, places: pa.Table, name_keys: dict[str, int], name_starts: np.ndarray,
+                 name_place: np.ndarray, name_source: np.ndarray, name_form: pa.Array) -> None:
+        self._table = places
+        self._keys = name_keys
+        self._starts = name_starts
+        self._name_place = name_place
+        self._name_source = name_source
+        self._name_form = name_form
+        # Columns the resolver reads per candidate, as NumPy: dictionary codes for strings.
+        self._kind_codes, self._kinds = _codes(places.column("kind"))
+        self._country_codes, self._countries = _codes(places.column("country"))
+        self._admin1_codes, self._admin1s = _codes(places.column("admin1"))
+        self._population = places.column("population").to_numpy()
+        pop = self._population.astype(np.float64)
+        # Countries, continents and regions have no population of their own in the data,
+        # or one that says little about how often news names them: give them a floor.
+        kind_prior = np.array([KIND_PRIOR.get(k, 0.5) for k in self._kinds])[self._kind_codes]
+        broad = np.isin(self._kind_codes,
+                        [i for i, k in enumerate(self._kinds) if k in BROAD_KINDS])
+        pop = np.where(broad, np.maximum(pop, 1e7), pop)
+        self._capital = places.column("capital").to_numpy(zero_copy_only=False)
+        capital = self._capital.astype(np.float64)
+        # log10 of population: a city of 1M scores 6, a village of 1,000 scores 3.
+        self._prior = kind_prior + np.log10(pop + 10.0) * 0.5 + capital
+        self._alternates: pa.ChunkedArray | None = None
+        self._folder: Path | None = None
+        self._by_key: dict[str, int] | None = None
+
+    @classmethod
+    def load(cls, folder: str | Path | None = None) -> Gazetteer:
+        """Read the gazetteer from ``folder`` (default: :func:`mapper.paths.geodata_dir`)."""
+        folder = Path(folder) if folder else geodata_dir()
+        try:
+            # ParquetFile.read, unlike read_table, does not import pyarrow.dataset (0.2 s).
+            pt = pq.ParquetFile(folder / "places.parquet").read(columns=list(_PLACE_COLUMNS))
+            nt = pq.ParquetFile(folder / "names.parquet").read(
+                columns=["key", "place_id", "source", "form"])
+        except (OSError, KeyError, ValueError, pa.ArrowException) as exc:
+            raise GazetteerError(
+                f"cannot read the gazetteer in {folder}: {exc}. "
+                "Rebuild it with `python geodata/build.py`."
+            ) from exc
+        keys = nt.column("key").combine_chunks()
+        if len(keys) == 0:
+            raise GazetteerError(f"the name index in {folder} is empty")
+        # names.parquet is sorted by key: each key owns one contiguous run of rows.
+        changed = pc.not_equal(keys[1:], keys[:-1]).to_numpy(zero_copy_only=False)
+        starts = np.flatnonzero(np.concatenate(([True], changed)))
+        unique = pc.take(keys, pa.array(starts)).to_pylist()
+        # Hundreds of thousands of new strings would wake the cyclic GC many times for nothing.
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            index = dict(zip(unique, range(len(unique))))
+        finally:
+            if was_enabled:
+                gc.enable()
+        gaz = cls(
+            pt,
+            index,
+            np.append(starts, len(keys)),
+            nt.column("place_id").to_numpy(),
+            nt.column("source").to_numpy(),
+            nt.column("form").combine_chunks(),
+        )
+        gaz._folder = folder
+        return gaz
+
+    def __len__(self) -> int:
+        return self._table.num_rows
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._keys
+
+    def has_key(self, key: str) -> bool:
+        """True when ``key`` (see :func:`mapper.names.key`) names at least one place."""
+        return key in self._keys
+
+    def candidates_for_key(self, key: str) -> list[Candidate]:
+        """The places whose names have ``key``, most plausible first (one per place)."""
+        u = self._keys.get(key)
+        if u is None:
+            return []
+        best: dict[int, Candidate] = {}
+        for row in range(int(self._starts[u]), int(self._starts[u + 1])):
+            pid = int(self._name_place[row])
+            source = int(self._name_source[row])
+            # An alternate spelling is weaker evidence than the place's own name.
+            prior = float(self._prior[pid]) - (0.8 if source == ALTERNATE else 0.0)
+            cand = Candidate(pid, source, self._name_form[row].as_py(), prior)
+            old = best.get(pid)
+            if old is None or cand.prior > old.prior:
+                best[pid] = cand
+        return sorted(best.values(), key=lambda c: (-c.prior, c.place_id))
+
+    def candidates(self, name: str) -> list[Candidate]:
+        """The places a name may refer to, most plausible first, ignoring case and accents.
+
+        >>> gaz = Gazetteer.load()
+        >>> gaz.place(gaz.candidates("Lashkargah")[0].place_id).name
+        'Lashkar Gāh'
+        """
+        return self.candidates_for_key(names.key(name))
+
+    def place(self, place_id: int) -> Place:
+        """The :class:`~mapper.models.Place` of row ``place_id``."""
+        return _place(self, int(place_id))
+
+    def kind(self, place_id: int) -> str:
+        return self._kinds[self._kind_codes[place_id]]
+
+    def country(self, place_id: int) -> str:
+        return self._countries[self._country_codes[place_id]]
+
+    def admin1(self, place_id: int) -> str:
+        return self._admin1s[self._admin1_codes[place_id]]
+
+    def population(self, place_id: int) -> int:
+        return int(self._population[place_id])
+
+    def is_capital(self, place_id: int) -> bool:
+        return bool(self._capital[place_id])
+
+    def row(self, place_id: int) -> dict:
+        """The gazetteer row of a place as plain Python values (geopy's ``raw``)."""
+        return self._table.slice(int(place_id), 1).to_pylist()[0] | {"id": int(place_id)}
+
+    def alternates(self, place_key: str) -> tuple[str, ...]:
+        """Alternate spellings of a place (for the map's search box); read on first use."""
+        pid = self.find_key(place_key)
+        if pid is None:
+            return ()
+        if self._alternates is None:
+            if self._folder is None:
+                return ()
+            col = pq.ParquetFile(self._folder / "places.parquet").read(
+                columns=["alternatenames"])
+            self._alternates = col.column(0)
+        alt = self._alternates[pid].as_py()
+        return tuple(a for a in alt.split("|") if a) if alt else ()
+
+    def find_key(self, place_key: str) -> int | None:
+        """The row of the place whose stable key (``gn:...``) is ``place_key``."""
+        if self._by_key is None:
+            keys = self._table.column("key").to_pylist()
+            self._by_key = dict(zip(keys, range(len(keys))))
+        return self._by_key.get(place_key)
+
+
+def _place(gaz: Gazetteer, pid: int) -> Place:
+    row = gaz.row(pid)
+    return Place(
+        key=row["key"],
+        name=row["name"],
+        kind=row["kind"],
+        country=row["country"],
+        lat=float(row["lat"]),
+        lon=float(row["lon"]),
+        geonameid=int(row["geonameid"]) or None,
+        admin1=row["admin1"],
+        population=int(row["population"]),
+    )
+
+
+def _codes(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
+    """Dictionary-encode a string column: (codes as NumPy, the distinct values)."""
+    enc = column.combine_chunks().dictionary_encode()
+    return enc.indices.to_numpy(zero_copy_only=False), enc.dictionary.to_pylist()
+
+
+@lru_cache(maxsize=4)
+def default_gazetteer(folder: str | None = None) -> Gazetteer:
+    """The gazetteer of ``folder`` (default ``geodata/``), loaded once per process."""
+    return Gazetteer.load(folder)
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in km (haversine; fast enough for the inner loop)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
+
+
+class GazetteerGeocoder(Geocoder):
+    """geopy geocoder over the embedded gazetteer: works with no network at all.
+
+    It plugs in wherever a geopy geocoder does, e.g.
+    ``geopandas.tools.geocode(["Kabul"], provider=GazetteerGeocoder)``.
+    """
+
+    def __init__(self, *, gazetteer: Gazetteer | None = None, country_bias: str | None = None,
+                 **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.gazetteer = gazetteer or default_gazetteer()
+        self.country_bias = country_bias.upper() if country_bias else None
+
+    def geocode(self, query: str, *, exactly_one: bool = True, timeout=None,
+                limit: int | None = None) -> Location | list[Location] | None:
+        """Places named ``query``, best first: a :class:`geopy.location.Location` (or a list
+        with ``exactly_one=False``) whose ``raw`` is the gazetteer row; None when unknown."""
+        gaz = self.gazetteer
+        cands = gaz.candidates(str(query))
+        if self.country_bias:
+            cands.sort(key=lambda c: (gaz.country(c.place_id) != self.country_bias, -c.prior))
+        if not cands:
+            return None
+        locations = [self._location(c) for c in cands[: (limit or len(cands))]]
+        return locations[0] if exactly_one else locations
+
+    def _location(self, cand: Candidate) -> Location:
+        gaz = self.gazetteer
+        row = gaz.row(cand.place_id) | {"matched_form": cand.form, "prior": cand.prior}
+        address = ", ".join(x for x in (row["name"], row["country"]) if x)
+        return Location(address, (row["lat"], row["lon"]), row)
+
+    def reverse(self, query, *, exactly_one: bool = True, timeout=None):
+        raise NotImplementedError("the offline gazetteer does not reverse-geocode")

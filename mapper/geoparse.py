@@ -1,0 +1,39 @@
+"""Article -> Mentions: recognise place names, then resolve them in the article's context.
+
+Geoparsing is a pure function of the text and the gazetteer, so it can run in any process.
+"""
+
+from __future__ import annotations
+
+from mapper.gazetteer import Gazetteer, default_gazetteer
+from mapper.models import Article, Mention, Place
+from mapper.recognize import find_names
+from mapper.resolve import resolve
+
+
+class Geoparser:
+    """Finds and resolves the places a text names, with one gazetteer."""
+
+    def __init__(self, gazetteer: Gazetteer | None = None) -> None:
+        self.gazetteer = gazetteer or default_gazetteer()
+        self._places: dict[int, Place] = {}
+
+    def mentions(self, text: str, article_id: str = "") -> list[Mention]:
+        """The place mentions of ``text``, in order; ``text[m.start:m.end] == m.surface``."""
+        gaz = self.gazetteer
+        found = find_names(text, gaz.has_key)
+        return [
+            Mention(article_id, r.found.start, r.found.end, text[r.found.start:r.found.end],
+                    self._place(r.place_id), r.score, r.demonym)
+            for r in resolve(text, found, gaz)
+        ]
+
+    def parse(self, article: Article) -> list[Mention]:
+        """The place mentions of an article (furniture is already blanked in its text)."""
+        return self.mentions(article.text, article.id)
+
+    def _place(self, place_id: int) -> Place:
+        place = self._places.get(place_id)
+        if place is None:
+            place = self._places[place_id] = self.gazetteer.place(place_id)
+        return place

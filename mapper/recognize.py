@@ -1,0 +1,284 @@
+"""Find place names in text: one pass over the words, longest gazetteer match first.
+
+A name starts at a capitalised word and runs over at most :data:`MAX_WORDS` words joined by
+spaces, hyphens, apostrophes or dots ("Lashkar Gah", "Qala-e-Naw", "U.S."). Its key (see
+:func:`mapper.names.key`) must be in the gazetteer's name index. Rules then drop what news
+text capitalises for other reasons: names inside organisations ("Wall Street Journal"),
+person names ("Mullah Omar", "Ismail Khan"), common words at the start of a sentence or in
+a title-case headline, and all-caps words that are not a dateline or a known abbreviation.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from wordfreq import zipf_frequency
+
+from mapper.names import fold, key_of_words
+
+MAX_WORDS = 6
+
+_WORD = re.compile(r"[^\W_]+")
+# What may stand between two words of one name: "Lashkar Gah", "Mazar-i-Sharif",
+# "Côte d'Ivoire", "U.S.", "Washington, D.C.".
+_JOIN = re.compile(r"[ \t]|[ \t]?[-'.][ \t]?|, ")
+
+#: Lowercase words allowed inside a name ("Bosnia and Herzegovina", "Rio de Janeiro").
+INNER_LOWER = frozenset(
+    "and de del della des di do dos da das du la le les of on upon sur am an der im al el "
+    "e i y ye bin ibn ul ud".split()
+)
+
+#: Capitalised words that, following a place name, make it part of an organisation's.
+ORG_SUFFIX = frozenset(
+    """University College School Academy Institute Institution Journal Times Post Herald
+    Tribune Gazette Chronicle Daily News Press Review Magazine Group Council Committee
+    Bank Club Company Corporation Corp Inc Ltd Airlines Airways Air FC United Stadium
+    Hotel Party Fund Foundation Agency Association Society Museum Hospital Mosque Church
+    Cathedral Temple Prize Award Awards Accord Accords Agreement Declaration Conference
+    Summit Process Protocol Format Convention Treaty Talks Initiative Office Ministry
+    Department Police Army Navy Command Brigade Corps Regiment Division Battalion Forces
+    Force Consulate Embassy Broadcasting Radio TV Television Network Pictures Studios
+    Records Exchange Stock Securities Capital Partners Holdings Energy Oil Gas Motors
+    Telecom Center Centre Street Avenue Square Park Road Times Observer Standard Telegraph
+    Express Mail Star Sun Guardian Independent Monitor Weekly Bulletin Report Papers
+    Cup League Open Marathon Festival Games Olympics Show Fair Week Syndrome Virus
+    """.split()
+)
+
+#: Titles and honorifics that start a person's name ("Mullah Omar", "General Dostum").
+TITLES = frozenset(
+    """Mr Mrs Ms Miss Dr Prof Professor Sir Dame Lord Lady Mullah Mulla Mawlavi Maulvi
+    Mawlawi Maulana Sheikh Shaikh Sheik Imam Ayatollah Hajji Haji Qari Ustad Commander
+    General Gen Lieutenant Lt Colonel Col Major Maj Captain Capt Sergeant Sgt Admiral Adm
+    Marshal President Vice Premier Minister Chancellor Senator Sen Governor Gov Mayor
+    Ambassador Envoy Secretary Judge Justice Bishop Pope Father Brother Sister Saint
+    King Queen Prince Princess Emir Amir Sultan Rep Representative Spokesman
+    Spokeswoman Chief Director Chairman Chairwoman Officer Agent Detective Coach
+    """.split()
+)
+
+#: Words that may qualify a place without being part of a person's or organisation's name.
+QUALIFIERS = frozenset(
+    """North South East West Northern Southern Eastern Western Central Upper Lower Greater
+    Northeast Northwest Southeast Southwest Northeastern Northwestern Southeastern
+    Southwestern Inner Outer Mid Middle Old Downtown Rural Urban Neighbouring Neighboring
+    Nearby Provincial Occupied Metropolitan""".split()
+)
+
+#: Share of a line's longer words that are capitalised in a title-case headline.
+TITLECASE_SHARE = 0.85
+
+#: Words a common English word needs to reach before it is treated as a word, not a name.
+COMMON_ZIPF = 4.0
+
+
+@lru_cache(maxsize=200_000)
+def is_common_word(word: str) -> bool:
+    """True for words ordinary English text uses often ("Reading", "Mobile", "Nice")."""
+    return zipf_frequency(word, "en") >= COMMON_ZIPF
+
+
+@dataclass(frozen=True)
+class Found:
+    """A name recognised in text, before it is resolved to a place."""
+
+    start: int
+    end: int
+    key: str
+    words: tuple[str, ...]
+    allcaps: bool
+    sentence_initial: bool
+    titlecase_line: bool
+    common: bool
+    """Every word of the name is a common English word."""
+    cue: str | None = None
+    """A kind the context asks for: "admin1" ("X province"), "admin2", "city"."""
+    org: bool = False
+    """Followed by an organisation word ("Kabul University", "Washington Post")."""
+    person: bool = False
+    """Preceded by a title or a capitalised word: the end of a person's name ("Mullah Omar",
+    "Ismail Khan", "Richard Nixon"); such a word names the person all through the article."""
+    continues: bool = False
+    """Followed by another capitalised word: the start of a longer name ("Sami Hamdi")."""
+
+
+@dataclass(frozen=True)
+class _Word:
+    start: int
+    end: int
+    folded: str
+    cap: bool
+    upper: bool
+
+
+def _words(text: str, folded: str) -> list[_Word]:
+    out = []
+    for m in _WORD.finditer(folded):
+        s, e = m.span()
+        first = text[s]
+        out.append(_Word(s, e, m.group(), first.isupper() or first.isdigit(),
+                         text[s:e].isupper() and e - s > 1))
+    return out
+
+
+_CUE_AFTER = re.compile(r"[ \t]+(province|district|city|town|county|state|region|river|"
+                        r"valley)\b", re.IGNORECASE)
+_CUE_BEFORE = re.compile(r"\b(province|district|city|town|county|state|region) of[ \t]+$",
+                         re.IGNORECASE)
+_CUE_KIND = {"province": "admin1", "state": "admin1", "region": "admin1",
+             "district": "admin2", "county": "admin2", "city": "city", "town": "city",
+             "river": "feature", "valley": "feature"}
+_DATELINE = re.compile(r"[ \t]*(?:,[ \t]*[A-Za-z .]+)?(?:\([A-Za-z ]+\))?[ \t]*[-\u2013\u2014:]")
+
+
+def find_names(text: str, has_key: Callable[[str], bool]) -> list[Found]:
+    """Every place-name candidate in ``text``, left to right, not overlapping.
+
+    ``has_key(key)`` tells whether the gazetteer knows a name key.
+    """
+    folded = fold(text)
+    words = _words(text, folded)
+    line_titlecase = _titlecase_lines(text, words)
+    found: list[Found] = []
+    i, n = 0, len(words)
+    while i < n:
+        w = words[i]
+        if not w.cap:
+            i += 1
+            continue
+        match = _longest_match(text, words, i, has_key)
+        if match is None:
+            i += 1
+            continue
+        j, key = match
+        f = _found(text, words, i, j, key, line_titlecase)
+        if f is not None:
+            found.append(f)
+        i = j + 1
+    return found
+
+
+def _longest_match(text: str, words: list[_Word], i: int,
+                   has_key: Callable[[str], bool]) -> tuple[int, str] | None:
+    """The last word index and key of the longest gazetteer name starting at word ``i``."""
+    end = i
+    for k in range(i + 1, min(len(words), i + MAX_WORDS)):
+        if not _JOIN.fullmatch(text[words[k - 1].end:words[k].start]):
+            break
+        end = k
+    for j in range(end, i - 1, -1):
+        last = words[j]
+        if not last.cap:
+            continue
+        inner = words[i + 1:j]
+        if any(not x.cap and x.folded not in INNER_LOWER for x in inner):
+            continue
+        key = key_of_words([x.folded for x in words[i:j + 1]])
+        if has_key(key):
+            return j, key
+    return None
+
+
+def _found(text: str, words: list[_Word], i: int, j: int, key: str,
+           line_titlecase: dict[int, bool]) -> Found | None:
+    first, last = words[i], words[j]
+    start, end = first.start, last.end
+    # "U.S." and "D.C.": keep the final dot of a dotted abbreviation.
+    if end - last.start == 1 and text[end:end + 1] == "." and text[end - 2:end - 1] == ".":
+        end += 1
+    span_words = words[i:j + 1]
+    allcaps = all(x.upper or (x.end - x.start == 1 and text[x.start].isupper())
+                  for x in span_words) and any(x.upper for x in span_words) or (
+        len(span_words) > 1 and all(text[x.start:x.end].isupper() for x in span_words))
+    titlecase = line_titlecase.get(_line_start(text, start), False)
+    initial = _sentence_initial(text, start)
+
+    org = person = continues = False
+    nxt = words[j + 1] if j + 1 < len(words) else None
+    if nxt and nxt.cap and text[end:nxt.start] in (" ", "\t") and not titlecase:
+        nxt_text = text[nxt.start:nxt.end]
+        if nxt_text in ORG_SUFFIX:
+            org = True
+        elif nxt_text.lower() not in _CUE_KIND and not nxt.upper:
+            continues = True
+    prev = words[i - 1] if i > 0 else None
+    if prev and prev.cap:
+        gap = text[prev.end:start]
+        prev_text = text[prev.start:prev.end]
+        if prev_text in TITLES and gap in (" ", ". ", "\t"):
+            person = True
+        elif (gap in (" ", "\t") and not titlecase and prev_text not in QUALIFIERS
+              and not prev.upper and not _sentence_initial(text, prev.start)):
+            person = True
+    if allcaps and not _allcaps_ok(text, start, end):
+        # Airport codes and shouted words; a known abbreviation ("US", "U.S.", "UAE") is
+        # checked against the gazetteer's abbreviations at resolution.
+        if len(text[start:end].replace(".", "")) > 3:
+            return None
+
+    ws = tuple(x.folded for x in span_words)
+    common = all(is_common_word(x) for x in ws if x not in INNER_LOWER)
+    return Found(start, end, key, ws, allcaps, initial, titlecase, common,
+                 _cue(text, start, end), org, person, continues)
+
+
+def _cue(text: str, start: int, end: int) -> str | None:
+    m = _CUE_AFTER.match(text, end)
+    if m:
+        return _CUE_KIND[m.group(1).lower()]
+    m = _CUE_BEFORE.search(text, max(0, start - 20), start)
+    if m:
+        return _CUE_KIND[m.group(1).lower()]
+    return None
+
+
+def _allcaps_ok(text: str, start: int, end: int) -> bool:
+    """All-caps names count in a dateline ("JAKARTA -", "KABUL, Afghanistan (AP) -") or in a
+    line that is all capitals."""
+    ls = _line_start(text, start)
+    le = text.find("\n", end)
+    line = text[ls:le if le >= 0 else len(text)]
+    letters = [c for c in line if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) / len(letters) > 0.9:
+        return True
+    return not text[ls:start].strip() and bool(_DATELINE.match(text, end))
+
+
+def _line_start(text: str, pos: int) -> int:
+    return text.rfind("\n", 0, pos) + 1
+
+
+def _sentence_initial(text: str, pos: int) -> bool:
+    k = pos - 1
+    while k >= 0 and text[k] in " \t\"'“‘(«*•-–—":
+        k -= 1
+    if k < 0 or text[k] in "\n!?:;":
+        return True
+    if text[k] != ".":
+        return False
+    # "Gen. Frank McKenzie", "J. Smith": a title's or an initial's dot ends no sentence.
+    m = _WORD_BEFORE.search(text, max(0, k - 20), k)
+    return not (m and (m.group() in TITLES or len(m.group()) == 1))
+
+
+_WORD_BEFORE = re.compile(r"[^\W_]+$")
+
+
+def _titlecase_lines(text: str, words: list[_Word]) -> dict[int, bool]:
+    """For each line start: is the line a title-case headline ("Taliban Increase Attacks On
+    Major Cities")? There, capitals say nothing about names."""
+    counts: dict[int, list[int]] = {}
+    line_start, next_nl = 0, text.find("\n")
+    for w in words:
+        while next_nl != -1 and w.start > next_nl:
+            line_start, next_nl = next_nl + 1, text.find("\n", next_nl + 1)
+        if w.end - w.start >= 4:
+            c = counts.setdefault(line_start, [0, 0])
+            c[0] += w.cap
+            c[1] += 1
+    return {ls: 3 <= total <= 20 and caps / total >= TITLECASE_SHARE
+            for ls, (caps, total) in counts.items()}

@@ -1,0 +1,121 @@
+"""Each recognition and resolution rule, on small real sentences, both ways."""
+
+from __future__ import annotations
+
+import pytest
+
+from mapper.geoparse import Geoparser
+from mapper.names import fold
+
+
+@pytest.fixture(scope="module")
+def parser() -> Geoparser:
+    return Geoparser()
+
+
+def found(parser: Geoparser, text: str) -> list[tuple[str, str, str, str]]:
+    return [(m.surface, m.place.name, m.place.kind, m.place.country)
+            for m in parser.mentions(text)]
+
+
+def surfaces(parser: Geoparser, text: str) -> list[str]:
+    return [m.surface for m in parser.mentions(text)]
+
+
+def test_spans_are_exact_and_in_order(parser):
+    text = "Fighting raged in Kandahar and Herat, while talks went on in Doha."
+    ms = parser.mentions(text)
+    assert [m.surface for m in ms] == ["Kandahar", "Herat", "Doha"]
+    for m in ms:
+        assert text[m.start:m.end] == m.surface
+    assert [m.place.country for m in ms] == ["AF", "AF", "QA"]
+
+
+def test_multiword_and_spelling_variants(parser):
+    got = found(parser, "The Taliban advanced on Lashkar Gah. Lashkargah is in Helmand.")
+    assert [g[0] for g in got] == ["Lashkar Gah", "Lashkargah", "Helmand"]
+    assert got[0][1] == got[1][1] == "Lashkar Gāh"
+
+
+def test_possessive_counts(parser):
+    assert surfaces(parser, "Kandahar's airport was shelled overnight.") == ["Kandahar"]
+
+
+def test_allcaps_dateline_counts(parser):
+    got = found(parser, "JAKARTA - Taliban militants are changing their strategy.")
+    assert got[0][:1] == ("JAKARTA",) and got[0][3] == "ID"
+
+
+def test_allcaps_word_outside_dateline_does_not(parser):
+    assert "KABUL" not in surfaces(parser, "Officials said the KABUL office would open.")
+
+
+def test_us_abbreviation_is_case_sensitive(parser):
+    got = found(parser, "US forces left. Let us go. The U.S. embassy stayed.")
+    assert [(g[0], g[3]) for g in got] == [("US", "US"), ("U.S.", "US")]
+
+
+def test_names_inside_organisations_are_not_places(parser):
+    text = ("He teaches at Queen's University Belfast and Stanford University, "
+            "according to The Wall Street Journal.")
+    assert surfaces(parser, text) == []
+
+
+def test_person_names_are_not_places(parser):
+    text = "The movement was founded by Mullah Omar. Militia leader Ismail Khan fought on."
+    assert surfaces(parser, text) == []
+
+
+def test_country_survives_before_an_organisation_word(parser):
+    assert surfaces(parser, "The Pakistan Army denied the report.") == ["Pakistan"]
+
+
+def test_common_words_are_not_places(parser):
+    text = ("Reading the report, officials found it Nice to see progress. "
+            "Mobile phones were seized. Of course, Bath time was over.")
+    assert surfaces(parser, text) == []
+
+
+def test_titlecase_headline(parser):
+    text = "Taliban Increase Attacks On Major Cities, Targeting Kandahar And Herat"
+    assert surfaces(parser, text) == ["Kandahar", "Herat"]
+
+
+def test_context_picks_the_afghan_kandahar(parser):
+    got = found(parser, "Kandahar fell after days of fighting in Afghanistan.")
+    assert (fold(got[0][1]), got[0][2], got[0][3]) == ("kandahar", "city", "AF")
+
+
+def test_province_cue(parser):
+    got = found(parser, "Clashes spread across Kandahar province.")
+    assert got[0][2] == "admin1" and got[0][3] == "AF"
+
+
+def test_bare_name_is_the_city_not_the_province(parser):
+    got = found(parser, "The Taliban entered Kandahar, Afghanistan's second city.")
+    assert got[0][2] == "city"
+
+
+def test_washington_is_dc_in_news(parser):
+    got = found(parser, "Washington said it would keep its embassy open in Kabul.")
+    assert got[0][1:3] == ("Washington", "city")
+    assert abs(parser.mentions("Washington")[0].place.lat - 38.9) < 0.3
+
+
+def test_demonyms_link_to_their_country(parser):
+    ms = parser.mentions("Afghan troops and Pakistani officials met American envoys.")
+    assert [(m.surface, m.place.country, m.demonym) for m in ms] == [
+        ("Afghan", "AF", True), ("Pakistani", "PK", True), ("American", "US", True)]
+
+
+def test_georgia_by_context(parser):
+    assert found(parser, "Georgia and Armenia signed a deal in Tbilisi.")[0][2:] == (
+        "country", "GE")
+    us = found(parser, "Voters in Atlanta, Georgia, and across the United States went to the "
+                       "polls in Georgia.")
+    assert ("Georgia", "admin1", "US") in [(g[0], g[2], g[3]) for g in us]
+
+
+def test_exonyms_in_other_languages(parser):
+    got = found(parser, "Die Taliban haben Kundus eingenommen. Les talibans sont aux portes de Caboul.")
+    assert [(g[0], g[1]) for g in got] == [("Kundus", "Kunduz"), ("Caboul", "Kabul")]
