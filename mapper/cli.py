@@ -1,0 +1,168 @@
+"""The ``mapper`` command: a thin click layer over the library.
+
+Library errors become one-line messages and exit codes here, and nowhere below.
+Exit codes: 0 done; 1 failed (nothing written); 2 bad usage; 3 done, but some articles were
+skipped (each is reported on stderr by name).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from mapper.errors import MapperError
+
+EXIT_SKIPPED = 3
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="mapper")
+def main() -> None:
+    """mapper: put the places that news articles name on an interactive map."""
+
+
+@main.command()
+@click.argument("articles_dir", default="seeds", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--out", "out_dir", default="maps", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for index.html, places.geojson and mentions.csv.")
+@click.option("--title", default="mapper", show_default=True, help="Title of the map page.")
+def build(articles_dir: Path, out_dir: Path, title: str) -> None:
+    """Geoparse every .txt/.md article in ARTICLES_DIR (default: seeds/) and write the map.
+
+    Unreadable articles are reported and skipped; the map is still written (exit code 3).
+
+    Example: mapper build seeds --out maps && xdg-open maps/index.html
+    """
+    from mapper.pipeline import build as run_build
+
+    if not articles_dir.is_dir():
+        raise click.ClickException(f"{articles_dir}: no such folder of articles")
+    try:
+        result = run_build(articles_dir, out_dir, title=title)
+    except MapperError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for problem in result.problems:
+        click.echo(f"skipped {problem.path}: {problem.message}", err=True)
+    click.echo(
+        f"mapper: {result.articles} articles, {result.places} places, "
+        f"{result.mentions} mentions -> {result.map_path}"
+        + (f" ({len(result.problems)} skipped)" if result.problems else "")
+    )
+    if result.problems:
+        sys.exit(EXIT_SKIPPED)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "tsv"]), default="jsonl",
+              show_default=True, help="One JSON object per article, or one line per mention.")
+@click.option("--jsonl-input", type=click.File("r", encoding="utf-8"), default=None,
+              help='Read {"id", "text"} objects, one per line, instead of files ("-": stdin).')
+def parse(paths: tuple[Path, ...], fmt: str, jsonl_input) -> None:
+    """Print the places each article names, with character offsets into its text.
+
+    PATHS are article files or folders of them. Offsets are into the file's text as read.
+
+    Example: mapper parse seeds/001_af361669c30f5528.txt
+    """
+    from mapper.corpus import read_article, read_corpus
+    from mapper.geoparse import Geoparser
+
+    if not paths and jsonl_input is None:
+        raise click.UsageError("give article files or folders, or --jsonl-input FILE")
+    try:
+        parser = Geoparser()
+    except MapperError as exc:
+        raise click.ClickException(str(exc)) from exc
+    skipped = 0
+
+    def emit(doc_id: str, text: str) -> None:
+        mentions = parser.mentions(text, doc_id)
+        if fmt == "jsonl":
+            click.echo(json.dumps({"id": doc_id, "mentions": [_mention_json(m) for m in mentions]},
+                                  ensure_ascii=False))
+        else:
+            for m in mentions:
+                click.echo("\t".join(str(x) for x in (doc_id, m.start, m.end, m.surface,
+                                                      m.place.name, m.place.kind,
+                                                      m.place.country, m.score)))
+
+    if jsonl_input is not None:
+        for lineno, line in enumerate(jsonl_input, 1):
+            if not line.strip():
+                continue
+            try:
+                doc = json.loads(line)
+                doc_id, text = doc["id"], doc["text"]
+                if not isinstance(text, str):
+                    raise TypeError("'text' is not a string")
+            except (ValueError, KeyError, TypeError) as exc:
+                click.echo(f"skipped {jsonl_input.name}:{lineno}: not an {{id, text}} object "
+                           f"({exc})", err=True)
+                skipped += 1
+                continue
+            emit(doc_id, text)
+    for path in paths:
+        if path.is_dir():
+            articles, problems = read_corpus(path)
+            for problem in problems:
+                click.echo(f"skipped {problem.path}: {problem.message}", err=True)
+            skipped += len(problems)
+            for article in articles:
+                emit(article.path, article.text)
+        else:
+            try:
+                article = read_article(path)
+            except MapperError as exc:
+                click.echo(f"skipped {exc}", err=True)
+                skipped += 1
+                continue
+            emit(str(path), article.text)
+    if skipped:
+        sys.exit(EXIT_SKIPPED)
+
+
+def _mention_json(m) -> dict:
+    p = m.place
+    return {
+        "start": m.start, "end": m.end, "surface": m.surface, "name": p.name, "kind": p.kind,
+        "country": p.country, "geonameid": p.geonameid, "lat": p.lat, "lon": p.lon,
+        "score": m.score, "demonym": m.demonym, "key": p.key,
+    }
+
+
+@main.command()
+@click.argument("name")
+@click.option("--limit", default=10, show_default=True, help="How many candidates to show.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per candidate.")
+def lookup(name: str, limit: int, as_json: bool) -> None:
+    """Print the gazetteer's candidates for NAME, best first.
+
+    Example: mapper lookup Lashkargah
+    """
+    from mapper.gazetteer import default_gazetteer
+
+    try:
+        gaz = default_gazetteer()
+    except MapperError as exc:
+        raise click.ClickException(str(exc)) from exc
+    cands = gaz.candidates(name)[:limit]
+    if not cands:
+        raise click.ClickException(f"{name!r} is not in the gazetteer")
+    for c in cands:
+        row = gaz.row(c.place_id)
+        if as_json:
+            click.echo(json.dumps(row | {"matched_form": c.form, "prior": round(c.prior, 3)},
+                                  ensure_ascii=False))
+        else:
+            click.echo(f"{row['name']}\t{row['kind']}\t{row['country']}\t"
+                       f"pop {row['population']}\t{row['lat']:.4f},{row['lon']:.4f}\t"
+                       f"{row['key']}\t(as {c.form!r})")
+
+
+if __name__ == "__main__":
+    main()
