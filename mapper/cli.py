@@ -136,6 +136,37 @@ def _mention_json(m) -> dict:
 
 
 @main.command()
+@click.argument("gold", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--errors", is_flag=True, help="List every missed, spurious and misplaced name.")
+@click.option("--limit", type=int, default=None, help="With --errors: at most this many.")
+def evaluate(gold: Path, errors: bool, limit: int | None) -> None:
+    """Score the geoparser against a gold corpus in JSONL.
+
+    Each line: {"id", "text", "toponyms": [{"start", "end", "name", "lat", "lon"}]}. Prints
+    span precision, recall and F1, accuracy@161km, mean and median error, and throughput.
+
+    Example: mapper evaluate ../shared/gold/geowebnews.jsonl --errors --limit 50
+    """
+    import time
+
+    from mapper.evaluate import format_report, read_gold, score
+    from mapper.geoparse import Geoparser
+
+    try:
+        docs = read_gold(gold)
+        parser = Geoparser()
+    except MapperError as exc:
+        raise click.ClickException(str(exc)) from exc
+    started = time.perf_counter()
+    predicted = {doc.id: parser.mentions(doc.text, doc.id) for doc in docs}
+    seconds = time.perf_counter() - started
+    megabytes = sum(len(doc.text.encode("utf-8")) for doc in docs) / 1e6
+    click.echo(format_report(score(docs, predicted), errors=errors, limit=limit))
+    click.echo(f"throughput: {megabytes / seconds:.2f} MB/s ({megabytes:.2f} MB, "
+               f"{len(docs) / seconds:.0f} articles/s, one core)")
+
+
+@main.command()
 @click.argument("name")
 @click.option("--limit", default=10, show_default=True, help="How many candidates to show.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per candidate.")

@@ -11,6 +11,7 @@ from mapper.excerpts import excerpts_for
 from mapper.gazetteer import Gazetteer, default_gazetteer
 from mapper.geoparse import Geoparser
 from mapper.models import Excerpt, Mention
+from mapper.parallel import parse_many
 from mapper.render import write_map
 from mapper.store import places_frame, write_mentions_csv, write_places_geojson
 
@@ -40,8 +41,7 @@ def build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str],
     parser = Geoparser(gazetteer or default_gazetteer())
     mentions: list[Mention] = []
     excerpts: list[Excerpt] = []
-    for article in articles:
-        found = parser.parse(article)
+    for article, found in zip(articles, parse_many(articles, parser=parser)):
         mentions.extend(found)
         excerpts.extend(excerpts_for(article, found))
     places = places_frame(mentions, parser.gazetteer)
