@@ -436,7 +436,7 @@ def test_hostile_corpus_runs_no_script(browser: Any, hostile_map: tuple[Path, li
         page.page.click("#mp-groups .mp-group .mp-read")
         assert page.js("document.getElementById('mp-reader-text').textContent") == articles[n].text
         assert page.js("document.getElementById('mp-reader-meta').textContent").endswith(
-            f"x/{payload}.txt"
+            articles[n].id
         )
     page.page.fill("#mp-search", "script")
     assert page.js("document.querySelectorAll('#mp-results li').length") > 0

@@ -198,7 +198,7 @@ def test_payload_round_trips(html: str) -> None:
     assert kandahar[8] == ["Qandahar", "Kandahār"]
     by_id = {a[0]: a for a in payload["articles"]}
     evil = by_id[HOSTILE_FILE]
-    assert evil[1] == HOSTILE_TITLE and evil[2] is None and evil[4] == HOSTILE
+    assert evil[1] == HOSTILE_TITLE and evil[2] is None and evil[3] == HOSTILE
     assert by_id["a1.txt"][2] == "2021-08-06"
     assert len(payload["excerpts"]) == len(excerpts)
     # Excerpts that are slices of the article carry (UTF-16) offsets, others their text.
@@ -295,13 +295,13 @@ def test_large_corpus_embeds_only_quoted_passages() -> None:
     places, excerpts, articles = sample_inputs()
     payload = render_data.build_payload(places, excerpts, articles, title="t", text_budget=10)
     assert payload["partial"] is True
-    texts = {a[0]: a[4] for a in payload["articles"]}
+    texts = {a[0]: a[3] for a in payload["articles"]}
     a1 = articles[0]
     # a1 is quoted from offset 0 to the end, so it is whole; offsets still resolve
     assert texts["a1.txt"] == a1.text
     for place, art, start, body, marks in payload["excerpts"]:
         if isinstance(body, int):
-            text = payload["articles"][art][4]
+            text = payload["articles"][art][3]
             excerpt = _utf16_slice(text, start, start + body)
             for s, e in zip(marks[::2], marks[1::2], strict=True):
                 assert _utf16_slice(excerpt, s, e) == payload["places"][place][1]
@@ -318,7 +318,7 @@ def test_partial_text_keeps_passages_and_gaps() -> None:
         Excerpt("p.txt", KABUL, last, "Kabul again at the end.", ((0, 5),)),
     ]
     payload = render_data.build_payload(places, excerpts, [art], title="t", text_budget=0)
-    doc = payload["articles"][0][4]
+    doc = payload["articles"][0][3]
     assert doc == "Kabul is here." + render_data.GAP + "Kabul again at the end."
     spans = [(row[2], row[3]) for row in payload["excerpts"]]
     assert [doc[s : s + n] for s, n in spans] == ["Kabul is here.", "Kabul again at the end."]
@@ -333,15 +333,15 @@ def test_jinja_syntax_in_articles_is_not_evaluated(tmp_path: Path, geodata: Path
         + str(probe)
         + "') }} {# #} Kabul"
     )
-    art = Article("j.txt", "{{ 6*6 }}.txt", "{% if true %}T{% endif %}", None, evil)
+    art = Article("j.txt", "/home/{{ 6*6 }}/j.txt", "{% if true %}T{% endif %}", None, evil)
     at = evil.index("Kabul")
     ex = Excerpt("j.txt", KABUL, 0, evil, ((at, at + 5),))
     html = render_html(places, [*excerpts, ex], [*articles, art], title="{{ 8*8 }}")
     assert not probe.exists()
     payload = _json_script(html, "mapper-data")
-    assert [evil, "{{ 6*6 }}.txt", "{% if true %}T{% endif %}"] == [
-        next(a[4] for a in payload["articles"] if a[0] == "j.txt"),
+    assert [evil, "{% if true %}T{% endif %}"] == [
         next(a[3] for a in payload["articles"] if a[0] == "j.txt"),
         next(a[1] for a in payload["articles"] if a[0] == "j.txt"),
     ]
     assert payload["title"] == "{{ 8*8 }}" and "<title>{{ 8*8 }}</title>" in html
+    assert "/home/" not in html  # Article.path (where the corpus sat) is not embedded

@@ -25,7 +25,9 @@ _SCRIPT_ESCAPES = str.maketrans(
 )
 
 PLACE_FIELDS = ("key", "name", "kind", "country", "lat", "lon", "mentions", "n_articles", "alt")
-ARTICLE_FIELDS = ("id", "title", "date", "path", "text")
+#: Articles carry their id (the path inside the corpus) but not ``Article.path``: a shared
+#: map should not reveal where the corpus sat on the analyst's disk.
+ARTICLE_FIELDS = ("id", "title", "date", "text")
 EXCERPT_FIELDS = ("place", "article", "start", "text_or_length", "marks")
 #: Above this many characters of article text in total, only the quoted passages are embedded
 #: (10,000 news articles are ~50 M characters; the page must stay near 15 MB).
@@ -196,7 +198,7 @@ def build_payload(
         "fields": {"places": PLACE_FIELDS, "articles": ARTICLE_FIELDS, "excerpts": EXCERPT_FIELDS},
         "places": place_list,
         "articles": [
-            [a.id, a.title, a.date.isoformat() if a.date else None, a.path, doc.text]
+            [a.id, a.title, a.date.isoformat() if a.date else None, doc.text]
             for a, doc in zip(ordered, docs, strict=True)
         ],
         "excerpts": excerpt_rows,

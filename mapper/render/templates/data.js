@@ -8,7 +8,7 @@ function mapperData() {
              mentions: r[6], nArticles: r[7], alt: r[8] };
   });
   var articles = raw.articles.map(function (r, i) {
-    return { i: i, id: r[0], title: r[1] || r[0], date: r[2], path: r[3], text: r[4] || "" };
+    return { i: i, id: r[0], title: r[1] || r[0], date: r[2], text: r[3] || "" };
   });
   var excerpts = raw.excerpts.map(function (r) {
     return { place: r[0], article: r[1], start: r[2], body: r[3], marks: r[4] };

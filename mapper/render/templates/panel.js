@@ -33,7 +33,7 @@ function mapperPanel(ctx, layers, hooks) {
   /* Article filter: type-ahead over titles and file names (a <select> of 10,000 options
    * costs half a second of layout on load). */
   var articleInput = $("mp-article");
-  var articleKeys = articles.map(function (a) { return dom.norm(a.title) + "\n" + dom.norm(a.path); });
+  var articleKeys = articles.map(function (a) { return dom.norm(a.title) + "\n" + dom.norm(a.id); });
   var newestFirst = articles.slice().sort(ctx.byDateDesc);
   function findArticles(q) {
     q = dom.norm(q);
@@ -43,7 +43,7 @@ function mapperPanel(ctx, layers, hooks) {
   dom.picker(articleInput, $("mp-article-results"), findArticles, function (a, b) {
     b.textContent = a.title;
     b.dataset.article = a.id;
-    b.appendChild(el("small", "", " \u00b7 " + [a.date || "undated", a.path].join(" \u00b7 ")));
+    b.appendChild(el("small", "", " \u00b7 " + [a.date || "undated", a.id].join(" \u00b7 ")));
   }, function (a) {
     articleInput.value = a.title;
     state.filter.article = a.i;
@@ -84,7 +84,7 @@ function mapperPanel(ctx, layers, hooks) {
     var g = el("article", "mp-group");
     g.dataset.article = a.id;
     g.appendChild(el("h3", "", a.title));
-    g.appendChild(el("p", "mp-muted", [a.date || "undated", a.path].join(" \u00b7 ")));
+    g.appendChild(el("p", "mp-muted", [a.date || "undated", a.id].join(" \u00b7 ")));
     list.sort(function (x, y) { return x.start - y.start; }).forEach(function (ex) {
       var para = el("p", "mp-excerpt");
       dom.appendMarked(para, ctx.excerptText(ex), ex.marks);
@@ -168,7 +168,7 @@ function mapperPanel(ctx, layers, hooks) {
   function openReader(ai, focus) {
     var a = articles[ai], spans = [], flat = [], owners = [], end = 0;
     $("mp-reader-title").textContent = a.title;
-    $("mp-reader-meta").textContent = [a.date || "undated", a.path].join(" \u00b7 ") +
+    $("mp-reader-meta").textContent = [a.date || "undated", a.id].join(" \u00b7 ") +
       (ctx.partial ? " \u00b7 passages that name places (the corpus is too large to embed whole)" : "");
     ctx.byArticle[ai].forEach(function (ex) {
       if (typeof ex.body !== "number") return;  // not a slice of the text: nothing to mark
