@@ -282,8 +282,13 @@ def test_tile_layer_is_opt_in_and_the_only_network_use(page: Page) -> None:
     page.page.click("text=OpenStreetMap tiles (online)")
     page.page.wait_for_timeout(300)
     assert page.requests and all("tile.openstreetmap.org" in u for u in page.requests)
-    # tiles unreachable: the shading and the places are still drawn
+    # tiles unreachable: the basemap under the tile pane, the shading and the places remain
     assert page.js("mapper.drawn()") == 5
+    assert page.js("!!document.querySelector('.leaflet-mapper-base-pane canvas')")
+    assert (
+        page.js("getComputedStyle(document.querySelector('.leaflet-mapper-base-pane')).zIndex")
+        == "150"
+    )
     page.errors = [e for e in page.errors if "ERR_FAILED" not in e]  # the aborted tiles
     page.assert_clean()
 

@@ -26,6 +26,9 @@ from mapper.render.summary import write_summary
 __all__ = ["render_html", "write_map"]
 
 TILES = xyz.OpenStreetMap.Mapnik
+#: Off by default: tile requests tell the tile server which regions the reader looks at, and
+#: the page must work air-gapped. One click in the layer control turns them on.
+TILES_ON_BY_DEFAULT = False
 
 
 def _offline_map() -> folium.Map:
@@ -60,13 +63,15 @@ def render_html(
         places = places.to_crs(4326)
     fmap = _offline_map()
     fmap.get_root().title = escape(title)
-    base = folium.FeatureGroup(name="Natural Earth outline (offline)", overlay=False)
+    base = folium.FeatureGroup(
+        name="Natural Earth only (offline)", overlay=False, show=not TILES_ON_BY_DEFAULT
+    )
     tiles = folium.TileLayer(
         tiles=TILES.build_url(),
         attr=TILES.html_attribution,
         name="OpenStreetMap tiles (online)",
         overlay=False,
-        show=False,
+        show=TILES_ON_BY_DEFAULT,
         max_zoom=TILES.get("max_zoom", 19),
     )
     shading = folium.FeatureGroup(name="Shading by mentions", overlay=True)
@@ -77,7 +82,7 @@ def render_html(
 
     payload = data.build_payload(places, excerpts, articles, title=title)
     geo = basemap.basemap_payload(places, geodata)
-    layers = {"basemap": base, "tiles": tiles, "shading": shading, "places": points}
+    layers = {"offline": base, "tiles": tiles, "shading": shading, "places": points}
     layers["control"] = control
     Explorer(data.script_json(payload), data.script_json(geo), layers).add_to(fmap)
 

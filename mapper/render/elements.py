@@ -65,8 +65,9 @@ class InlineLeaflet(_Rendered):
 class Explorer(_Rendered):
     """The side panel, the JSON payload and the script that draws places from it.
 
-    ``layers`` maps a role (``"basemap"``, ``"shading"``, ``"places"``, ``"tiles"``,
-    ``"control"``) to the folium element whose JavaScript variable the script fills.
+    ``layers`` maps a role (``"offline"`` and ``"tiles"``, the two base layers; ``"shading"``,
+    ``"places"``; ``"control"``) to the folium element whose JavaScript variable the script
+    uses.
     """
 
     _template = Template(

@@ -3,15 +3,18 @@
 function mapperLayers(ctx, cfg, onSelect) {
   "use strict";
   var map = cfg.map, dom = mapperDom, el = dom.el, svg = dom.svg;
-  [["mapper-base", 250], ["mapper-shade", 350], ["mapper-places", 450]].forEach(function (p) {
+  // The basemap sits under the tile pane (200): tiles cover it when they load, and where they
+  // cannot load (offline) it shows through.
+  [["mapper-base", 150], ["mapper-shade", 350], ["mapper-places", 450]].forEach(function (p) {
     map.createPane(p[0]).style.zIndex = p[1];
   });
 
-  /* Basemap: land on a sea-coloured background; it is the "offline" base layer. */
+  /* Basemap: Natural Earth land on the map's sea-coloured background, always drawn. */
   L.geoJSON(ctx.geo.countries, {
     renderer: L.canvas({ pane: "mapper-base" }), interactive: false,
+    attribution: "Boundaries: Natural Earth",
     style: { color: "#8d8d8d", weight: 0.6, fillColor: "#f4f1ea", fillOpacity: 1 }
-  }).addTo(cfg.basemap);
+  }).addTo(map);
 
   /* Shading: countries and provinces by the mentions of places inside (log classes). */
   var RAMP = ["#fdeccd", "#fbcb8f", "#f59a5b", "#dc6030", "#a8321a"];
