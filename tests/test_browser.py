@@ -165,6 +165,13 @@ def test_click_place_groups_excerpts_newest_first(page: Page) -> None:
     assert groups[1]["marks"] == ["Kandahar", "Kandahar"]
     assert page.js("document.getElementById('mp-place-name').textContent") == "Kandahar"
     assert page.js("location.hash") == "#place=gn%3A1138336"
+    # mentions over time: one bar per day with articles (two dates), tallest for 08-01 (2 marks)
+    bars = page.js(
+        "[...document.querySelectorAll('#mp-chart rect')]"
+        ".map(r => [r.querySelector('title').textContent, +r.getAttribute('height')])"
+    )
+    assert [b[0] for b in bars] == ["2021-08-01: 2 mentions", "2021-08-06: 1 mention"]
+    assert bars[0][1] > bars[1][1] > 0
     page.assert_clean()
 
 

@@ -345,3 +345,12 @@ def test_jinja_syntax_in_articles_is_not_evaluated(tmp_path: Path, geodata: Path
     ]
     assert payload["title"] == "{{ 8*8 }}" and "<title>{{ 8*8 }}</title>" in html
     assert "/home/" not in html  # Article.path (where the corpus sat) is not embedded
+
+
+def test_missing_values_in_places_frame() -> None:
+    places, excerpts, articles = sample_inputs()
+    places.loc[0, ["country", "alt_names", "name"]] = [None, None, None]
+    places.loc[1, "country"] = float("nan")
+    rows = render_data.build_payload(places, excerpts, articles, title="t")["places"]
+    assert rows[0][1] == KANDAHAR and rows[0][3] == "" and rows[0][8] == []
+    assert rows[1][3] == ""

@@ -58,6 +58,11 @@ def _split(value: Any) -> list[str]:
     return [part for part in value.split("|") if part]
 
 
+def _text(value: Any) -> str:
+    """A string column's value; missing values (None, NaN) become ''."""
+    return value if isinstance(value, str) else ""
+
+
 def _int(value: Any) -> int:
     try:
         number = float(value)
@@ -76,9 +81,9 @@ def place_rows(places: gpd.GeoDataFrame) -> list[list[Any]]:
         rows.append(
             [
                 str(row.key),
-                str(row.name),
-                str(row.kind),
-                str(row.country or ""),
+                _text(row.name) or str(row.key),
+                _text(row.kind),
+                _text(row.country),
                 round(float(point.y), 5),  # GeoJSON order is lon, lat; Leaflet wants lat, lon
                 round(float(point.x), 5),
                 _int(row.mentions),
