@@ -18,6 +18,7 @@ from functools import lru_cache
 from wordfreq import zipf_frequency
 
 from mapper.names import fold, key_of_words
+from mapper.persons import is_first_name
 
 MAX_WORDS = 6
 
@@ -72,14 +73,37 @@ QUALIFIERS = frozenset(
 #: Share of a line's longer words that are capitalised in a title-case headline.
 TITLECASE_SHARE = 0.85
 
+#: Lowercase particles inside persons' names.
+NAME_PARTICLES = frozenset({"de", "van", "von", "der", "den", "da", "di", "du", "bin", "ibn",
+                            "le", "la"})
+
+#: Words that English capitalises without naming a place: months and weekdays ("March" is a
+#: town in Cambridgeshire, "August" one in California).
+CALENDAR = frozenset(
+    "january february march april may june july august september october november december "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
+
+_OF_ORG = re.compile(r"\b([A-Z][a-z]+) of (?:the )?$")
+
 #: Words a common English word needs to reach before it is treated as a word, not a name.
-COMMON_ZIPF = 4.0
+COMMON_ZIPF = 3.0
+
+
+@lru_cache(maxsize=1)
+def _dictionary_words() -> frozenset[str]:
+    """Words Webster's dictionary spells in lowercase (the english-words package's web2).
+    Proper nouns it lists are capitalised, so "reading" is here and "liverpool" is not."""
+    from english_words import get_english_words_set
+
+    return frozenset(w for w in get_english_words_set(["web2"], lower=False) if w.islower())
 
 
 @lru_cache(maxsize=200_000)
 def is_common_word(word: str) -> bool:
-    """True for words ordinary English text uses often ("Reading", "Mobile", "Nice")."""
-    return zipf_frequency(word, "en") >= COMMON_ZIPF
+    """True for ordinary English words that news uses often ("Reading", "Mobile", "Nice"),
+    not for names that are frequent because they are famous ("Liverpool", "Washington")."""
+    return word in _dictionary_words() and zipf_frequency(word, "en") >= COMMON_ZIPF
 
 
 @dataclass(frozen=True)
@@ -95,6 +119,10 @@ class Found:
     titlecase_line: bool
     common: bool
     """Every word of the name is a common English word."""
+    first_name: bool
+    """A single word that is a common first name ("James", "Olivia")."""
+    camel: bool
+    """A word of it has capitals inside ("MoD", "McKenzie"): only its exact spelling counts."""
     cue: str | None = None
     """A kind the context asks for: "admin1" ("X province"), "admin2", "city"."""
     org: bool = False
@@ -206,14 +234,12 @@ def _found(text: str, words: list[_Word], i: int, j: int, key: str,
         elif nxt_text.lower() not in _CUE_KIND and not nxt.upper:
             continues = True
     prev = words[i - 1] if i > 0 else None
-    if prev and prev.cap:
-        gap = text[prev.end:start]
-        prev_text = text[prev.start:prev.end]
-        if prev_text in TITLES and gap in (" ", ". ", "\t"):
-            person = True
-        elif (gap in (" ", "\t") and not titlecase and prev_text not in QUALIFIERS
-              and not prev.upper and not _sentence_initial(text, prev.start)):
-            person = True
+    if prev is not None:
+        person = _after_name_part(text, words, i, titlecase)
+        # "Ministry of Commerce", "University of Alberta", "Bank of the Philippines".
+        m = _OF_ORG.search(text, max(0, start - 40), start)
+        if m and m.group(1) in ORG_SUFFIX:
+            org = True
     if allcaps and not _allcaps_ok(text, start, end):
         # Airport codes and shouted words; a known abbreviation ("US", "U.S.", "UAE") is
         # checked against the gazetteer's abbreviations at resolution.
@@ -221,9 +247,36 @@ def _found(text: str, words: list[_Word], i: int, j: int, key: str,
             return None
 
     ws = tuple(x.folded for x in span_words)
+    if len(ws) == 1 and ws[0] in CALENDAR:
+        return None
     common = all(is_common_word(x) for x in ws if x not in INNER_LOWER)
-    return Found(start, end, key, ws, allcaps, initial, titlecase, common,
+    surface = text[start:end]
+    camel = any(not w.isupper() and any(c.isupper() for c in w[1:])
+                for w in surface.replace(".", " ").split())
+    first_name = len(ws) == 1 and is_first_name(ws[0])
+    return Found(start, end, key, ws, allcaps, initial, titlecase, common, first_name, camel,
                  _cue(text, start, end), org, person, continues)
+
+
+def _after_name_part(text: str, words: list[_Word], i: int, titlecase: bool) -> bool:
+    """Whether word ``i`` follows a title or another part of a person's name."""
+    prev = words[i - 1]
+    gap = text[prev.end:words[i].start]
+    prev_text = text[prev.start:prev.end]
+    if prev.cap:
+        if gap in (" ", ". ", "\t") and (prev_text in TITLES or len(prev_text) == 1):
+            return True  # "Mullah Omar", "Gen. McKenzie", "Johnathan J. Dunbar"
+        if gap not in (" ", "\t") or titlecase or prev_text in QUALIFIERS or prev.upper:
+            return False
+        if not _sentence_initial(text, prev.start):
+            return True  # "Ismail Khan", "University Belfast"
+        # At a sentence start a capital says nothing, but a first name still does.
+        return is_first_name(prev.folded) or not is_common_word(prev.folded)
+    # "Philippe de Marigny de Mandeville", "Ludwig van Beethoven".
+    if prev.folded in NAME_PARTICLES and gap == " " and i >= 2:
+        before = words[i - 2]
+        return before.cap and text[before.end:prev.start] == " "
+    return False
 
 
 def _cue(text: str, start: int, end: int) -> str | None:
@@ -240,12 +293,16 @@ def _allcaps_ok(text: str, start: int, end: int) -> bool:
     """All-caps names count in a dateline ("JAKARTA -", "KABUL, Afghanistan (AP) -") or in a
     line that is all capitals."""
     ls = _line_start(text, start)
-    le = text.find("\n", end)
-    line = text[ls:le if le >= 0 else len(text)]
-    letters = [c for c in line if c.isalpha()]
-    if letters and sum(c.isupper() for c in letters) / len(letters) > 0.9:
+    if not text[ls:start].strip() and _DATELINE.match(text, end):
         return True
-    return not text[ls:start].strip() and bool(_DATELINE.match(text, end))
+    le = text.find("\n", end)
+    return _mostly_capitals(text[ls:le if le >= 0 else len(text)])
+
+
+@lru_cache(maxsize=1024)
+def _mostly_capitals(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.9
 
 
 def _line_start(text: str, pos: int) -> int:

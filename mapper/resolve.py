@@ -33,6 +33,8 @@ LONE_TOWN_POPULATION = 20_000
 #: How many candidates of each name a "Place, Container" pair tries.
 PAIR_CANDIDATES = 60
 PAIR_SCORE = 0.95
+#: How many distinct weak names agreeing on a country make it the article's.
+WEAK_PEERS = 3
 #: The share of the article's country votes that vouches for a weak name.
 CONTEXT_SHARE = 0.1
 
@@ -56,7 +58,9 @@ def resolve(text: str, found: list[Found], gaz: Gazetteer) -> list[Resolved]:
             cands[ck] = _allowed(ck[1], f, gaz.candidates_for_key(f.key))
     # A word that ends a person's name anywhere names that person everywhere in the article.
     persons = {f.key for f in found if f.person}
-    strong, weak = [], []
+    strong: list[Found] = []
+    weak: list[Found] = []
+    local: list[Found] = []
     for f in found:
         c = cands[(f.key, text[f.start:f.end])]
         if not c:
@@ -66,18 +70,31 @@ def resolve(text: str, found: list[Found], gaz: Gazetteer) -> list[Resolved]:
             strong.append(f)
         elif verdict == "weak":
             weak.append(f)
+        elif verdict == "local":
+            local.append(f)
 
     countries, admin1s = _context(text, strong, cands, gaz)
     # A weak name (a small town, an alternate spelling, a common word) needs the article's
     # other places to vouch for its country; with no other places, only a town of some size.
     kept = list(strong)
+    # Weak names can vouch for each other: "Nenagh", "Ballina" and "Newport" together make
+    # an Irish article even where no country is named.
+    weak_country = {f.key: gaz.country(cands[(f.key, text[f.start:f.end])][0].place_id)
+                    for f in weak}
+    peers = Counter(weak_country.values())
     for f in weak:
         c = cands[(f.key, text[f.start:f.end])]
-        if countries:
-            if any(countries.get(gaz.country(x.place_id), 0.0) >= CONTEXT_SHARE for x in c):
-                kept.append(f)
-        elif not f.common and c[0].source != ALTERNATE and (
+        if any(countries.get(gaz.country(x.place_id), 0.0) >= CONTEXT_SHARE for x in c):
+            kept.append(f)
+        elif peers[weak_country[f.key]] >= WEAK_PEERS:
+            kept.append(f)
+        elif not countries and c[0].source != ALTERNATE and (
                 gaz.population(c[0].place_id) >= LONE_TOWN_POPULATION):
+            kept.append(f)
+    for f in local:
+        c = cands[(f.key, text[f.start:f.end])]
+        if any((gaz.country(x.place_id), gaz.admin1(x.place_id)) in admin1s
+               and gaz.kind(x.place_id) != "admin1" for x in c):
             kept.append(f)
     kept.sort(key=lambda f: f.start)
 
@@ -129,6 +146,8 @@ def _allowed(surface: str, f: Found, cands: list[Candidate]) -> list[Candidate]:
     short_caps = f.allcaps and len(letters) <= 3
     out = []
     for c in cands:
+        if f.camel and c.form != surface:
+            continue
         if c.source == ABBREVIATION:
             if c.form.replace(".", "") != letters:
                 continue
@@ -139,20 +158,27 @@ def _allowed(surface: str, f: Found, cands: list[Candidate]) -> list[Candidate]:
 
 
 def _verdict(f: Found, best: Candidate, gaz: Gazetteer, person: bool) -> str:
-    """"strong" (a place on its own), "weak" (a place if the article agrees) or "no"."""
+    """"strong" (a place on its own), "weak" (a place if the article agrees), "local" (a
+    place only if the article names its province too) or "no"."""
     kind = gaz.kind(best.place_id)
-    if kind in BROAD_KINDS or best.source == DEMONYM:
+    if best.source == DEMONYM or (kind in BROAD_KINDS and best.source != ALTERNATE):
         return "strong"
     if f.org or f.continues or person:
         return "no"
+    if kind in BROAD_KINDS:
+        return "strong"  # "Britain", "Holy See": other names of countries
     if len(f.words) == 1 and f.words[0].capitalize() in QUALIFIERS:
         return "no"  # "Western officials", "the North": not the Western Region of Uganda
     pop = gaz.population(best.place_id)
     big = pop >= BIG_POPULATION or gaz.is_capital(best.place_id)
-    if f.common:
-        if big:
+    if f.common or f.first_name:
+        if big and (best.source != ALTERNATE or len(f.words) > 1):
             return "strong"
-        return "no" if f.sentence_initial or f.titlecase_line else "weak"
+        if f.sentence_initial or f.titlecase_line:
+            return "no"
+        # "the Orange line", "son James": a word or a first name, unless its province is
+        # named too ("Reading, Berkshire").
+        return "local"
     if best.source == ALTERNATE and not big:
         return "weak"
     if kind == "admin1" or pop >= STRONG_POPULATION:
