@@ -466,3 +466,22 @@ def test_hostile_corpus_runs_no_script(browser: Any, hostile_map: tuple[Path, li
     assert page.dialogs == [] and page.requests == [] and page.console == []
     page.assert_clean()
     page.page.close()
+
+
+def test_csp_blocks_injected_inline_code(page: Page) -> None:
+    """Defence in depth: even markup that got into the DOM could not run code."""
+    page.js(
+        """() => { window.__violations = [];
+                   document.addEventListener('securitypolicyviolation',
+                     e => window.__violations.push(e.violatedDirective));
+                   const s = document.createElement('script');
+                   s.textContent = 'window.__ran = 1';
+                   document.body.appendChild(s);
+                   document.body.insertAdjacentHTML('beforeend',
+                     '<img src="data:," onload="window.__ran = 2"><img src=x onerror="window.__ran = 3">'); }"""
+    )
+    page.page.wait_for_timeout(300)
+    assert page.js("window.__ran === undefined")
+    violations = page.js("window.__violations")
+    assert any(v.startswith("script-src") for v in violations), violations
+    assert page.dialogs == []
