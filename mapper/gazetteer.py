@@ -90,6 +90,8 @@ class Gazetteer:
         self._alternates: pa.ChunkedArray | None = None
         self._folder: Path | None = None
         self._by_key: dict[str, int] | None = None
+        self._lat: np.ndarray | None = None
+        self._lon: np.ndarray | None = None
 
     @classmethod
     def load(cls, folder: str | Path | None = None) -> Gazetteer:
@@ -182,6 +184,12 @@ class Gazetteer:
 
     def population(self, place_id: int) -> int:
         return int(self._population[place_id])
+
+    def latlon(self, place_id: int) -> tuple[float, float]:
+        if self._lat is None:
+            self._lat = self._table.column("lat").to_numpy()
+            self._lon = self._table.column("lon").to_numpy()
+        return float(self._lat[place_id]), float(self._lon[place_id])
 
     def is_capital(self, place_id: int) -> bool:
         return bool(self._capital[place_id])

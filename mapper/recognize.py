@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from wordfreq import zipf_frequency
 
@@ -134,8 +135,9 @@ class Found:
     """Followed by another capitalised word: the start of a longer name ("Sami Hamdi")."""
 
 
-@dataclass(frozen=True)
-class _Word:
+class _Word(NamedTuple):
+    # A NamedTuple, not a frozen dataclass: one is made per word of every article, and a
+    # tuple is built several times faster.
     start: int
     end: int
     folded: str
@@ -145,12 +147,16 @@ class _Word:
 
 def _words(text: str, folded: str) -> list[_Word]:
     out = []
+    append = out.append
     for m in _WORD.finditer(folded):
         s, e = m.span()
         first = text[s]
-        out.append(_Word(s, e, m.group(), first.isupper() or first.isdigit(),
-                         text[s:e].isupper() and e - s > 1))
+        append(_new(_Word, (s, e, m.group(), first.isupper() or first.isdigit(),
+                            e - s > 1 and text[s:e].isupper())))
     return out
+
+
+_new = tuple.__new__  # builds a _Word without NamedTuple's Python-level __new__
 
 
 _CUE_AFTER = re.compile(r"[ \t]+(province|district|city|town|county|state|region|river|"
@@ -195,17 +201,23 @@ def _longest_match(text: str, words: list[_Word], i: int,
     """The last word index and key of the longest gazetteer name starting at word ``i``."""
     end = i
     for k in range(i + 1, min(len(words), i + MAX_WORDS)):
-        if not _JOIN.fullmatch(text[words[k - 1].end:words[k].start]):
+        w = words[k]
+        gap = text[words[k - 1].end:w.start]
+        if gap != " " and not _JOIN.fullmatch(gap):
+            break
+        if not w.cap and w.folded not in INNER_LOWER:
+            # No name ends on this word or runs over it (see below): stop here, as most
+            # capitalised words are followed by an ordinary lowercase one.
             break
         end = k
     for j in range(end, i - 1, -1):
         last = words[j]
         if not last.cap:
             continue
-        inner = words[i + 1:j]
-        if any(not x.cap and x.folded not in INNER_LOWER for x in inner):
+        if j > i + 1 and any(not x.cap and x.folded not in INNER_LOWER
+                             for x in words[i + 1:j]):
             continue
-        key = key_of_words([x.folded for x in words[i:j + 1]])
+        key = last.folded if j == i else key_of_words([x.folded for x in words[i:j + 1]])
         if has_key(key):
             return j, key
     return None
@@ -231,7 +243,10 @@ def _found(text: str, words: list[_Word], i: int, j: int, key: str,
         nxt_text = text[nxt.start:nxt.end]
         if nxt_text in ORG_SUFFIX:
             org = True
-        elif nxt_text.lower() not in _CUE_KIND and not nxt.upper:
+        elif (nxt_text.lower() not in _CUE_KIND and not nxt.upper
+              and not is_common_word(nxt.folded)):
+            # "Sami Hamdi": a name goes on. Not "Florida The controversy...", where a lost
+            # full stop runs two sentences together.
             continues = True
     prev = words[i - 1] if i > 0 else None
     if prev is not None:
@@ -301,8 +316,16 @@ def _allcaps_ok(text: str, start: int, end: int) -> bool:
 
 @lru_cache(maxsize=1024)
 def _mostly_capitals(line: str) -> bool:
+    # Lowercase ASCII letters are letters but not capitals: when they are a tenth of the
+    # line's characters, they are at least a tenth of its letters, and the count character
+    # by character below (the cost of long one-line articles) is not needed.
+    if sum(map(line.count, _ASCII_LOWER)) * 10 >= len(line):
+        return False
     letters = [c for c in line if c.isalpha()]
     return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.9
+
+
+_ASCII_LOWER = "abcdefghijklmnopqrstuvwxyz"
 
 
 def _line_start(text: str, pos: int) -> int:

@@ -14,14 +14,24 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
-from mapper.gazetteer import ABBREVIATION, ALTERNATE, DEMONYM, Candidate, Gazetteer
+from mapper.gazetteer import (
+    ABBREVIATION,
+    ALTERNATE,
+    DEMONYM,
+    Candidate,
+    Gazetteer,
+    distance_km,
+)
 from mapper.recognize import QUALIFIERS, Found
 
 #: Kinds that stand for a whole country or more: they survive rules meant for towns.
 BROAD_KINDS = frozenset({"country", "continent", "region"})
 
 COUNTRY_WEIGHT = 3.0
-ADMIN1_WEIGHT = 1.0
+ADMIN1_WEIGHT = 0.6
+#: Pull towards places near the article's other places, fading out at PROXIMITY_KM.
+PROXIMITY_WEIGHT = 1.0
+PROXIMITY_KM = 300.0
 CUE_WEIGHT = 3.0
 #: A place this populous (or a capital) is known well enough to stand on its own even when
 #: its name is a common word ("Washington", "Nice" is not).
@@ -30,6 +40,8 @@ BIG_POPULATION = 500_000
 STRONG_POPULATION = 100_000
 #: With no other place in the article, a lone town must be this big to count.
 LONE_TOWN_POPULATION = 20_000
+#: How many of the article's places pull on the others.
+MAX_ANCHORS = 30
 #: How many candidates of each name a "Place, Container" pair tries.
 PAIR_CANDIDATES = 60
 PAIR_SCORE = 0.95
@@ -74,6 +86,7 @@ def resolve(text: str, found: list[Found], gaz: Gazetteer) -> list[Resolved]:
             local.append(f)
 
     countries, admin1s = _context(text, strong, cands, gaz)
+    anchors = _anchors(text, strong, cands, gaz)
     # A weak name (a small town, an alternate spelling, a common word) needs the article's
     # other places to vouch for its country; with no other places, only a town of some size.
     kept = list(strong)
@@ -104,7 +117,7 @@ def resolve(text: str, found: list[Found], gaz: Gazetteer) -> list[Resolved]:
         unit = (f.key, f.cue)
         if unit not in chosen:
             chosen[unit] = _choose(f, cands[(f.key, text[f.start:f.end])], countries,
-                                   admin1s, gaz)
+                                   admin1s, anchors, gaz)
         pid, score, demonym = chosen[unit]
         out.append(Resolved(f, pid, score, demonym))
     return out
@@ -172,7 +185,7 @@ def _verdict(f: Found, best: Candidate, gaz: Gazetteer, person: bool) -> str:
     pop = gaz.population(best.place_id)
     big = pop >= BIG_POPULATION or gaz.is_capital(best.place_id)
     if f.common or f.first_name:
-        if big and (best.source != ALTERNATE or len(f.words) > 1):
+        if big and best.source != ALTERNATE:
             return "strong"
         if f.sentence_initial or f.titlecase_line:
             return "no"
@@ -207,13 +220,33 @@ def _context(text: str, found: list[Found], cands: dict[tuple[str, str], list[Ca
     return {cc: v / total for cc, v in votes.items()}, admin1s
 
 
+def _anchors(text: str, found: list[Found], cands: dict[tuple[str, str], list[Candidate]],
+             gaz: Gazetteer) -> list[tuple[str, float, float]]:
+    """Points of the article's unambiguous towns and provinces: (key, lat, lon)."""
+    out: dict[str, tuple[str, float, float]] = {}
+    for f in found:
+        c = cands[(f.key, text[f.start:f.end])]
+        best = c[0]
+        if gaz.kind(best.place_id) in BROAD_KINDS or best.source == DEMONYM:
+            continue
+        if len(c) == 1 or best.prior - c[1].prior >= 1.0:
+            out.setdefault(f.key, (f.key, *gaz.latlon(best.place_id)))
+    return list(out.values())[:MAX_ANCHORS]
+
+
 def _choose(f: Found, cands: list[Candidate], countries: dict[str, float],
-            admin1s: set[tuple[str, str]], gaz: Gazetteer) -> tuple[int, float, bool]:
+            admin1s: set[tuple[str, str]], anchors: list[tuple[str, float, float]],
+            gaz: Gazetteer) -> tuple[int, float, bool]:
     scored = []
+    others = [(lat, lon) for key, lat, lon in anchors if key != f.key]
     for c in cands:
         pid = c.place_id
         cc = gaz.country(pid)
         s = c.prior + COUNTRY_WEIGHT * countries.get(cc, 0.0)
+        if others and len(cands) > 1 and gaz.kind(pid) not in BROAD_KINDS:
+            lat, lon = gaz.latlon(pid)
+            near = min(distance_km(lat, lon, a, b) for a, b in others)
+            s += PROXIMITY_WEIGHT * max(0.0, 1.0 - near / PROXIMITY_KM)
         if (cc, gaz.admin1(pid)) in admin1s and gaz.kind(pid) != "admin1":
             s += ADMIN1_WEIGHT
         if f.cue and gaz.kind(pid) == f.cue:
