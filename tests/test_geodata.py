@@ -48,15 +48,13 @@ def names() -> pa.Table:
 @pytest.fixture(scope="module")
 def lookup(places: pa.Table, names: pa.Table):
     """``lookup(name)`` -> list of (place row dict, name source), most populous first."""
-    rows = places.drop_columns(["asciiname", "alternatenames"]).to_pylist()
-    by_key: dict[str, list[tuple[int, int]]] = {}
-    for k, pid, src in zip(names["key"].to_pylist(), names["place_id"].to_pylist(),
-                           names["source"].to_pylist(), strict=True):
-        by_key.setdefault(k, []).append((pid, src))
+    slim = places.drop_columns(["asciiname", "alternatenames"])
 
     def find(name: str) -> list[tuple[dict, int]]:
-        hits = [(rows[pid], src) for pid, src in by_key.get(key(name), [])]
-        return sorted(hits, key=lambda h: -h[0]["population"])
+        hits = names.filter(pc.equal(names["key"], key(name)))
+        rows = slim.take(hits["place_id"]).to_pylist()
+        pairs = zip(rows, hits["source"].to_pylist(), strict=True)
+        return sorted(pairs, key=lambda h: -h[0]["population"])
 
     return find
 
