@@ -491,3 +491,32 @@ def test_csp_blocks_injected_inline_code(page: Page) -> None:
     violations = page.js("window.__violations")
     assert any(v.startswith("script-src") for v in violations), violations
     assert page.dialogs == []
+
+
+def test_overlapping_places_are_offered_and_panel_closes(page: Page) -> None:
+    from test_render import KANDAHAR
+
+    xy = page.js(
+        """() => { const map = mapper.map;
+                   map.setView([31.61, 65.71], 3, {animate: false});
+                   const p = map.latLngToContainerPoint([31.61, 65.71]);
+                   const box = map.getContainer().getBoundingClientRect();
+                   return [box.left + p.x, box.top + p.y]; }"""
+    )
+    page.page.mouse.click(*xy)
+    also = page.js("[...document.querySelectorAll('#mp-also button')].map(b => b.dataset.place)")
+    clicked = page.js("mapper.selected()")
+    assert clicked and KANDAHAR in [clicked, *also] and len(also) >= 2
+    if clicked != KANDAHAR:
+        page.page.click(f"#mp-also button[data-place='{KANDAHAR}']")
+    assert page.js("mapper.selected()") == KANDAHAR
+    assert (
+        clicked
+        in page.js("[...document.querySelectorAll('#mp-also button')].map(b => b.dataset.place)")
+        or clicked == KANDAHAR
+    )
+    page.page.click("#mp-close")
+    assert page.js("mapper.selected()") is None
+    assert not page.js("document.getElementById('mp-intro').hidden")
+    assert page.js("location.hash") == ""
+    page.assert_clean()

@@ -5,9 +5,9 @@ function mapperExplorer(cfg) {
   var dom = mapperDom, el = dom.el, $ = dom.byId, map = cfg.map;
   var ctx = mapperData();
   var panel = null;
-  var layers = mapperLayers(ctx, cfg, function (i) { panel.select(i, false); });
+  var layers = mapperLayers(ctx, cfg, function (i, under) { panel.select(i, false, under); });
   panel = mapperPanel(ctx, layers, {
-    selected: function (p) { setHash("place=" + encodeURIComponent(p.key)); },
+    selected: function (p) { setHash(p ? "place=" + encodeURIComponent(p.key) : ""); },
     changed: updateStats
   });
   var search = mapperSearch(ctx, function (i) { panel.select(i, true); });
@@ -32,8 +32,9 @@ function mapperExplorer(cfg) {
 
   /* Shareable links: #place=<key> opens that place. */
   function setHash(h) {
-    if (location.hash === "#" + h) return;
-    try { history.replaceState(null, "", "#" + h); } catch (err) { location.hash = h; }
+    if (location.hash === (h ? "#" + h : "")) return;
+    var url = location.href.split("#")[0] + (h ? "#" + h : "");
+    try { history.replaceState(null, "", url); } catch (err) { location.hash = h; }
   }
   function fromHash(first) {
     var m = /^#place=(.+)$/.exec(location.hash), key;

@@ -80,7 +80,16 @@ function mapperLayers(ctx, cfg, onSelect) {
   });
   cfg.places.on("mouseover", function (e) { showTip(ctx.places[e.layer.mapperPlace], e.layer); });
   cfg.places.on("mouseout", function () { tip.remove(); });
-  cfg.places.on("click", function (e) { onSelect(e.layer.mapperPlace); });
+  cfg.places.on("click", function (e) { onSelect(e.layer.mapperPlace, under(e.containerPoint)); });
+  /* Other visible places whose circles cover the clicked point (a city on its province...). */
+  function under(point) {
+    var found = [];
+    cfg.places.eachLayer(function (m) {
+      var d = map.latLngToContainerPoint(m.getLatLng()).distanceTo(point);
+      if (d <= m.getRadius() + 2) found.push([d, m.mapperPlace]);
+    });
+    return found.sort(function (x, y) { return x[0] - y[0]; }).map(function (f) { return f[1]; });
+  }
   var halo = L.circleMarker([0, 0], { renderer: renderer, pane: "mapper-places", radius: 8,
     color: "#111", weight: 3, fill: false, interactive: false });
 
@@ -97,6 +106,7 @@ function mapperLayers(ctx, cfg, onSelect) {
       }
     });
   }
+  function unhighlight() { halo.remove(); }
   function highlight(i) {
     var p = ctx.places[i];
     halo.setLatLng([p.lat, p.lon]).setRadius(radius(Math.max(counts[i], 1)) + 4);
@@ -154,6 +164,7 @@ function mapperLayers(ctx, cfg, onSelect) {
   legend();
 
   return { markers: markers, counts: counts, setCounts: setCounts, highlight: highlight,
+           unhighlight: unhighlight,
            focus: focus, group: group,
            drawn: function () { return cfg.places.getLayers().length; } };
 }

@@ -119,8 +119,26 @@ function mapperPanel(ctx, layers, hooks) {
     more(0);
     show("mp-place");
   }
-  function select(i, move) {
+  /* Other places under the clicked point, as links. */
+  function showAlso(i, others) {
+    var box = $("mp-also");
+    dom.clear(box);
+    others = (others || []).filter(function (j) { return j !== i; });
+    box.hidden = !others.length;
+    if (!others.length) return;
+    box.appendChild(document.createTextNode("Also here: "));
+    others.forEach(function (j) {
+      var b = el("button", "mp-link", places[j].name);
+      b.type = "button";
+      b.dataset.place = places[j].key;
+      b.title = ctx.describe(places[j]);
+      b.addEventListener("click", function () { select(j, false, others.concat([i])); });
+      box.appendChild(b);
+    });
+  }
+  function select(i, move, others) {
     state.selected = i;
+    showAlso(i, others);
     layers.highlight(i);
     if (move) layers.focus(i, move !== "now");
     showPlace(i);
@@ -197,6 +215,12 @@ function mapperPanel(ctx, layers, hooks) {
     var first = box.querySelector("mark.mp-here");
     if (first) first.scrollIntoView({ block: "center" });
   }
+  $("mp-close").addEventListener("click", function () {
+    state.selected = null;
+    layers.unhighlight();
+    show("mp-intro");
+    hooks.selected(null);
+  });
   $("mp-back").addEventListener("click", function () {
     if (state.selected !== null) showPlace(state.selected); else show("mp-intro");
   });
