@@ -289,6 +289,7 @@ def test_summary_table_links_into_map(tmp_path: Path, geodata: Path) -> None:
     assert rows[0] == ("gn%3A1138958", "Kabul")
     assert [name for _, name in rows][:2] == ["Kabul", "Kandahar"]  # 3 mentions each, by name
     assert "Content-Security-Policy" in page and "<script" not in page
+    assert '"Segoe UI"' in page  # our stylesheet is not HTML-escaped
 
 
 def test_large_corpus_embeds_only_quoted_passages() -> None:

@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 import geopandas as gpd
 from jinja2 import Environment, select_autoescape
+from markupsafe import Markup
 
 from mapper import atomic
 from mapper.models import Article
@@ -40,7 +41,7 @@ def render_summary(places: gpd.GeoDataFrame, articles: Sequence[Article], *, tit
         title=title,
         rows=summary_rows(places),
         n_articles=len(articles),
-        css=assets.template("summary.css"),
+        css=Markup(assets.template("summary.css")),  # ours: not to be HTML-escaped
     )
     return csp.add_policy(page)
 
