@@ -520,3 +520,46 @@ def test_overlapping_places_are_offered_and_panel_closes(page: Page) -> None:
     assert not page.js("document.getElementById('mp-intro').hidden")
     assert page.js("location.hash") == ""
     page.assert_clean()
+
+
+def test_source_filter_keeps_one_folder(browser: Any, tmp_path: Path) -> None:
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from mapper.models import Article, Excerpt
+
+    specs = [("reuters/a.txt", "Kabul"), ("reuters/b.txt", "Herat"), ("afp/c.txt", "Kandahar")]
+    articles = [Article(i, i, f"About {n}", None, f"News from {n}.") for i, n in specs]
+    excerpts = [Excerpt(i, f"k:{n}", 0, f"News from {n}.", ((10, 10 + len(n)),)) for i, n in specs]
+    places = gpd.GeoDataFrame(
+        [
+            {
+                "key": f"k:{n}",
+                "name": n,
+                "kind": "city",
+                "country": "AF",
+                "mentions": 1,
+                "n_articles": 1,
+                "article_ids": i,
+                "alt_names": "",
+            }
+            for i, n in specs
+        ],
+        geometry=[Point(62 + k, 33) for k in range(3)],
+        crs="EPSG:4326",
+    )
+    with small_geodata(tmp_path):
+        html = write_map(places, excerpts, articles, tmp_path / "out")
+    page = Page(browser, html.as_uri())
+    page.page.fill("#mp-article", "reut")
+    first = page.page.locator("#mp-article-results li button").first
+    assert first.get_attribute("data-source") == "reuters"
+    assert "2 articles" in first.text_content()
+    page.page.press("#mp-article", "Enter")
+    assert page.js("mapper.drawn()") == 2
+    assert page.js("mapper.filter().source") == "reuters"
+    page.page.fill("#mp-article", "")
+    page.page.dispatch_event("#mp-article", "input")
+    assert page.js("mapper.drawn()") == 3
+    page.assert_clean()
+    page.page.close()

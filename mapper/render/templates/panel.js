@@ -4,12 +4,15 @@ function mapperPanel(ctx, layers, hooks) {
   "use strict";
   var dom = mapperDom, el = dom.el, $ = dom.byId;
   var articles = ctx.articles, places = ctx.places;
-  var state = { selected: null, filter: { article: null, from: "", to: "" } };
+  var state = { selected: null, filter: { article: null, source: null, from: "", to: "" } };
+  /* An article's source: the folder its id starts with ("reuters/2021/x.txt" -> "reuters"). */
+  function source(a) { var k = a.id.indexOf("/"); return k > 0 ? a.id.slice(0, k) : null; }
 
   /* ---------- filters ---------- */
   function passes(ex) {
     var f = state.filter;
     if (f.article !== null && ex.article !== f.article) return false;
+    if (f.source !== null && source(articles[ex.article]) !== f.source) return false;
     if (f.from || f.to) {
       var d = articles[ex.article].date;
       if (!d || (f.from && d < f.from) || (f.to && d > f.to)) return false;
@@ -18,7 +21,7 @@ function mapperPanel(ctx, layers, hooks) {
   }
   function filtering() {
     var f = state.filter;
-    return f.article !== null || !!f.from || !!f.to;
+    return f.article !== null || f.source !== null || !!f.from || !!f.to;
   }
   function total(list) { return list.reduce(function (s, ex) { return s + ctx.weight(ex); }, 0); }
   function applyFilters() {
@@ -30,28 +33,47 @@ function mapperPanel(ctx, layers, hooks) {
     hooks.changed();
     if (state.selected !== null && !$("mp-place").hidden) showPlace(state.selected);
   }
-  /* Article filter: type-ahead over titles and file names (a <select> of 10,000 options
-   * costs half a second of layout on load). */
+  /* Article or source filter: type-ahead over sources (top folders), titles and file names
+   * (a <select> of 10,000 options costs half a second of layout on load). */
   var articleInput = $("mp-article");
   var articleKeys = articles.map(function (a) { return dom.norm(a.title) + "\n" + dom.norm(a.id); });
   var newestFirst = articles.slice().sort(ctx.byDateDesc);
+  var sources = {};
+  articles.forEach(function (a) {
+    var s = source(a);
+    if (s !== null) sources[s] = (sources[s] || 0) + 1;
+  });
+  var sourceNames = Object.keys(sources).sort();
   function findArticles(q) {
     q = dom.norm(q);
     if (!q) return [];
-    return newestFirst.filter(function (a) { return articleKeys[a.i].indexOf(q) >= 0; }).slice(0, 12);
+    var hits = sourceNames.filter(function (s) { return dom.norm(s).indexOf(q) >= 0; })
+      .slice(0, 4).map(function (s) { return { source: s }; });
+    return hits.concat(newestFirst.filter(function (a) {
+      return articleKeys[a.i].indexOf(q) >= 0;
+    }).slice(0, 12 - hits.length));
   }
   dom.picker(articleInput, $("mp-article-results"), findArticles, function (a, b) {
+    if (a.source !== undefined) {
+      b.textContent = a.source + "/";
+      b.dataset.source = a.source;
+      b.appendChild(el("small", "", " \u00b7 source \u00b7 " + dom.plural(sources[a.source], "article")));
+      return;
+    }
     b.textContent = a.title;
     b.dataset.article = a.id;
     b.appendChild(el("small", "", " \u00b7 " + [a.date || "undated", a.id].join(" \u00b7 ")));
   }, function (a) {
-    articleInput.value = a.title;
-    state.filter.article = a.i;
+    var isSource = a.source !== undefined;
+    articleInput.value = isSource ? a.source + "/" : a.title;
+    state.filter.article = isSource ? null : a.i;
+    state.filter.source = isSource ? a.source : null;
     applyFilters();
   });
   articleInput.addEventListener("input", function () {
-    if (!articleInput.value && state.filter.article !== null) {
+    if (!articleInput.value && (state.filter.article !== null || state.filter.source !== null)) {
       state.filter.article = null;
+      state.filter.source = null;
       applyFilters();
     }
   });
@@ -68,7 +90,7 @@ function mapperPanel(ctx, layers, hooks) {
     });
   }
   $("mp-reset").addEventListener("click", function () {
-    state.filter = { article: null, from: "", to: "" };
+    state.filter = { article: null, source: null, from: "", to: "" };
     articleInput.value = "";
     $("mp-from").value = "";
     $("mp-to").value = "";
