@@ -563,3 +563,27 @@ def test_source_filter_keeps_one_folder(browser: Any, tmp_path: Path) -> None:
     assert page.js("mapper.drawn()") == 3
     page.assert_clean()
     page.page.close()
+
+
+def test_reader_in_excerpt_only_mode(
+    browser: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from test_render import KANDAHAR, sample_inputs
+
+    from mapper.render import data
+
+    monkeypatch.setattr(data, "TEXT_BUDGET", 0)
+    with small_geodata(tmp_path):
+        html = write_map(*sample_inputs(), tmp_path / "out")
+    page = Page(browser, html.as_uri())
+    page.js("k => mapper.select(k)", KANDAHAR)
+    page.page.click("#mp-groups .mp-group:last-child .mp-read")  # a2.txt
+    text = page.js("document.getElementById('mp-reader-text').textContent")
+    assert text == "Rockets hit Kandahar airport. Kabul calm. Kandahar again."  # all of it quoted
+    marks = page.js(
+        "[...document.querySelectorAll('#mp-reader-text mark')].map(m => m.textContent)"
+    )
+    assert marks == ["Kandahar", "Kabul", "Kandahar"]
+    assert "too large to embed" in page.js("document.getElementById('mp-reader-meta').textContent")
+    page.assert_clean()
+    page.page.close()

@@ -160,13 +160,15 @@ def build_payload(
     articles: Sequence[Article],
     *,
     title: str,
-    text_budget: int = TEXT_BUDGET,
+    text_budget: int | None = None,
 ) -> dict[str, Any]:
     """Everything the explorer needs, as plain JSON values.
 
     Articles' full texts are embedded while their total stays within ``text_budget``
-    characters; beyond it, each article keeps only the passages its excerpts quote.
+    characters (default :data:`TEXT_BUDGET`); beyond it, each article keeps only the passages
+    its excerpts quote.
     """
+    budget = TEXT_BUDGET if text_budget is None else text_budget
     place_list = place_rows(places)
     place_index = {row[0]: i for i, row in enumerate(place_list)}
     ordered = sorted(articles, key=lambda a: a.id)
@@ -175,7 +177,7 @@ def build_payload(
         (ex for ex in excerpts if ex.place_key in place_index and ex.article_id in article_index),
         key=lambda e: (e.place_key, e.article_id, e.start, e.text),
     )
-    partial = sum(len(a.text) for a in ordered) > text_budget
+    partial = sum(len(a.text) for a in ordered) > budget
     ranges: dict[str, list[tuple[int, int]]] = {a.id: [] for a in ordered}
     if partial:
         for ex in kept:
