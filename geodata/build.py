@@ -43,8 +43,9 @@ PRIMARY, ASCII, ALTERNATE, ABBREVIATION, DEMONYM = range(5)
 
 # Alternates that are short all-caps codes are airport/ISO codes ("KBL", "MAN", "AFG").
 _CODE_LIKE = re.compile(r"^[A-Z]{1,3}$")
-# Press abbreviations: "UAE", "DPRK", "U.S.", "D.R.C.".
-_ABBREV_LIKE = re.compile(r"^(?:[A-Z]{2,5}|(?:[A-Z]\.\s?){2,5})$")
+# Press abbreviations: "UAE", "DPRK", "U.S.", "D.R.C.", and dotted short words ("Calif.",
+# "Miss.", which Natural Earth lists among US states' alternate names).
+_ABBREV_LIKE = re.compile(r"^(?:[A-Z]{2,5}|(?:[A-Z]\.\s?){2,5}|[A-Z][a-z]{1,4}\.)$")
 
 # Demonyms whose plural is the same word or not used as a noun ("the French", "Swiss").
 _NO_PLURAL = ("ese", "ish", "ch", "sh", "ss", "s", "x", "z", "i-Kiribati")
