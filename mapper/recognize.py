@@ -133,6 +133,8 @@ class Found:
     "Ismail Khan", "Richard Nixon"); such a word names the person all through the article."""
     continues: bool = False
     """Followed by another capitalised word: the start of a longer name ("Sami Hamdi")."""
+    shouted: bool = False
+    """All capitals outside a dateline or headline: only an abbreviation may match."""
 
 
 class _Word(NamedTuple):
@@ -166,7 +168,9 @@ _CUE_BEFORE = re.compile(r"\b(province|district|city|town|county|state|region) o
 _CUE_KIND = {"province": "admin1", "state": "admin1", "region": "admin1",
              "district": "admin2", "county": "admin2", "city": "city", "town": "city",
              "river": "feature", "valley": "feature"}
-_DATELINE = re.compile(r"[ \t]*(?:,[ \t]*[A-Za-z .]+)?(?:\([A-Za-z ]+\))?[ \t]*[-\u2013\u2014:]")
+# "JAKARTA -", "KABUL, Afghanistan (AP) —", "WASHINGTON, April 5 (Thomson Reuters) -".
+_DATELINE = re.compile(r"[ \t]*(?:,[ \t]*[\w .,]{1,40}?)?[ \t]*(\([^()\n]{1,40}\))?[ \t]*"
+                       r"[-\u2013\u2014:\"\u201c]")
 
 
 def find_names(text: str, has_key: Callable[[str], bool]) -> list[Found]:
@@ -255,11 +259,9 @@ def _found(text: str, words: list[_Word], i: int, j: int, key: str,
         m = _OF_ORG.search(text, max(0, start - 40), start)
         if m and m.group(1) in ORG_SUFFIX:
             org = True
-    if allcaps and not _allcaps_ok(text, start, end):
-        # Airport codes and shouted words; a known abbreviation ("US", "U.S.", "UAE") is
-        # checked against the gazetteer's abbreviations at resolution.
-        if len(text[start:end].replace(".", "")) > 3:
-            return None
+    # Outside a dateline or a capitals-only line, an all-caps word can only be a known
+    # abbreviation ("US", "UAE", "DPRK"), not an airport code or a shouted word.
+    shouted = allcaps and not _allcaps_ok(text, start, end)
 
     ws = tuple(x.folded for x in span_words)
     if len(ws) == 1 and ws[0] in CALENDAR:
@@ -270,7 +272,7 @@ def _found(text: str, words: list[_Word], i: int, j: int, key: str,
                 for w in surface.replace(".", " ").split())
     first_name = len(ws) == 1 and is_first_name(ws[0])
     return Found(start, end, key, ws, allcaps, initial, titlecase, common, first_name, camel,
-                 _cue(text, start, end), org, person, continues)
+                 _cue(text, start, end), org, person, continues, shouted)
 
 
 def _after_name_part(text: str, words: list[_Word], i: int, titlecase: bool) -> bool:
@@ -308,7 +310,10 @@ def _allcaps_ok(text: str, start: int, end: int) -> bool:
     """All-caps names count in a dateline ("JAKARTA -", "KABUL, Afghanistan (AP) -") or in a
     line that is all capitals."""
     ls = _line_start(text, start)
-    if not text[ls:start].strip() and _DATELINE.match(text, end):
+    m = _DATELINE.match(text, end)
+    # A dateline starts its line, unless an agency's credit marks it ("... Biron. WASHINGTON,
+    # April 5 (Thomson Reuters Foundation) -").
+    if m and (m.group(1) or not text[ls:start].strip()):
         return True
     le = text.find("\n", end)
     return _mostly_capitals(text[ls:le if le >= 0 else len(text)])

@@ -156,7 +156,7 @@ def _allowed(surface: str, f: Found, cands: list[Candidate]) -> list[Candidate]:
     """Candidates the surface's spelling permits: an abbreviation ("US") only in its exact
     case, and a short all-caps word only as an abbreviation (not "KBL" the airport)."""
     letters = surface.replace(".", "")
-    short_caps = f.allcaps and len(letters) <= 3
+    short_caps = f.shouted or (f.allcaps and len(letters) <= 3)
     out = []
     for c in cands:
         if f.camel and c.form != surface:
