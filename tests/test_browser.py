@@ -230,11 +230,13 @@ def test_article_filter_hides_other_articles_places(page: Page) -> None:
     page.page.press("#mp-article", "Enter")
     assert page.js("mapper.articles[mapper.filter().article].id") == "a2.txt"
     assert page.js("mapper.drawn()") == 2  # Kandahar and Kabul
+    assert page.js("mapper.shading()") == {"AF": 3, "AF-HEL": 0}  # a2: 2 x Kandahar, 1 x Kabul
     page.click_place(KANDAHAR)
     assert [g["article"] for g in page.groups()] == ["a2.txt"]
     assert "(filtered)" in page.js("document.getElementById('mp-place-meta').textContent")
     page.page.click("#mp-reset")
     assert page.js("mapper.drawn()") == 5
+    assert page.js("mapper.shading()") == {"AF": 9, "AF-HEL": 2}
     assert [g["article"] for g in page.groups()] == ["a1.txt", "a2.txt"]
     page.assert_clean()
 

@@ -266,7 +266,15 @@ def test_basemap_and_province_shading(html: str) -> None:
     assert countries["AF"]["mentions"] == 9  # every place in AF (the country itself too)
     assert countries["PK"]["mentions"] == 0
     provinces = {f["properties"]["code"]: f["properties"] for f in geo["provinces"]}
-    assert provinces == {"AF-HEL": {"code": "AF-HEL", "mentions": 2, "name": "Helmand"}}
+    assert provinces == {
+        "AF-HEL": {
+            "code": "AF-HEL",
+            "mentions": 2,
+            "name": "Helmand",
+            "places": [HELMAND, LASHKAR],
+        }
+    }
+    assert countries["AF"]["places"] == sorted([KANDAHAR, KABUL, AFGHANISTAN, HELMAND, LASHKAR])
 
 
 def test_missing_geodata_still_renders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

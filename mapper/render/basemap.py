@@ -63,15 +63,26 @@ def _compact(geometry: Any, tolerance: float, digits: int) -> dict[str, Any] | N
 
 
 def _features(
-    frame: gpd.GeoDataFrame, codes: list[str], counts: list[int], tolerance: float, digits: int
+    frame: gpd.GeoDataFrame,
+    codes: list[str],
+    members: list[list[str]],
+    tolerance: float,
+    digits: int,
+    mentions: dict[str, int],
 ) -> list[dict[str, Any]]:
+    """GeoJSON features with their code, the keys of the places inside and their mentions."""
     features = []
-    for name, code, count, geometry in zip(
-        frame["name"], codes, counts, frame.geometry, strict=True
+    for name, code, keys, geometry in zip(
+        frame["name"], codes, members, frame.geometry, strict=True
     ):
         geo = _compact(geometry, tolerance, digits)
         if geo is not None:
-            props = {"name": str(name), "code": str(code), "mentions": int(count)}
+            props = {
+                "name": str(name),
+                "code": str(code),
+                "mentions": sum(mentions[k] for k in keys),
+                "places": sorted(keys),
+            }
             features.append({"type": "Feature", "properties": props, "geometry": geo})
     features.sort(key=lambda f: (f["properties"]["code"], f["properties"]["name"]))
     return features
@@ -84,10 +95,17 @@ def country_features(
     if countries is None or countries.empty:
         return []
     local = places[~places["kind"].isin(_AREA_KINDS)]
-    totals = local.groupby(local["country"].fillna("").astype(str))["mentions"].sum()
-    codes = [str(c or "") for c in countries["iso_a2"]]
-    counts = [int(totals.get(c, 0)) if c else 0 for c in codes]
-    return _features(countries, codes, counts, COUNTRY_TOLERANCE, 2)
+    by_country: dict[str, list[str]] = {}
+    for key, country in zip(local["key"], local["country"], strict=True):
+        if isinstance(country, str) and country:
+            by_country.setdefault(country, []).append(str(key))
+    codes = [c if isinstance(c, str) else "" for c in countries["iso_a2"]]
+    members = [by_country.get(c, []) if c else [] for c in codes]
+    return _features(countries, codes, members, COUNTRY_TOLERANCE, 2, _mentions(places))
+
+
+def _mentions(places: gpd.GeoDataFrame) -> dict[str, int]:
+    return {str(k): int(m) for k, m in zip(places["key"], places["mentions"], strict=True)}
 
 
 def province_features(
@@ -97,19 +115,20 @@ def province_features(
     if provinces is None or provinces.empty or places.empty:
         return []
     provinces = provinces.reset_index(drop=True)
-    inside = places[places["kind"].isin(_INSIDE_PROVINCE)][["mentions", "geometry"]]
+    inside = places[places["kind"].isin(_INSIDE_PROVINCE)][["key", "geometry"]]
     if inside.empty:
         return []
     joined = gpd.sjoin(inside, provinces[["geometry"]], predicate="within", how="inner")
-    totals = joined.groupby("index_right")["mentions"].sum()
-    hit = provinces.loc[sorted(totals.index)]
+    keys = joined.groupby("index_right")["key"].agg(lambda k: [str(x) for x in k])
+    hit = provinces.loc[sorted(keys.index)]
     codes = [
         str(iso or f"{country}-{admin1}")
         for iso, country, admin1 in zip(
             hit.get("iso3166_2", [""] * len(hit)), hit["country"], hit["admin1"], strict=True
         )
     ]
-    return _features(hit, codes, [int(totals[i]) for i in hit.index], ADMIN1_TOLERANCE, 3)
+    members = [keys[i] for i in hit.index]
+    return _features(hit, codes, members, ADMIN1_TOLERANCE, 3, _mentions(places))
 
 
 def basemap_payload(places: gpd.GeoDataFrame, directory: Path | None = None) -> dict[str, Any]:

@@ -56,6 +56,7 @@ function mapperExplorer(cfg) {
   window.mapper = {
     map: map, places: ctx.places, articles: ctx.articles, excerpts: ctx.excerpts,
     drawn: layers.drawn, search: search.search, openReader: panel.openReader,
+    shading: layers.shadingTotals,
     select: function (key) { panel.select(ctx.keyIndex[key], true); },
     selected: function () {
       return panel.state.selected === null ? null : ctx.places[panel.state.selected].key;

@@ -16,30 +16,6 @@ function mapperLayers(ctx, cfg, onSelect) {
     style: { color: "#8d8d8d", weight: 0.6, fillColor: "#f4f1ea", fillOpacity: 1 }
   }).addTo(map);
 
-  /* Shading: countries and provinces by the mentions of places inside (log classes). */
-  var RAMP = ["#fdeccd", "#fbcb8f", "#f59a5b", "#dc6030", "#a8321a"];
-  var shaded = ctx.geo.countries.concat(ctx.geo.provinces).filter(function (f) {
-    return f.properties.mentions > 0;
-  });
-  var maxShade = shaded.reduce(function (m, f) { return Math.max(m, f.properties.mentions); }, 1);
-  function shadeClass(n) {
-    return Math.min(RAMP.length - 1, Math.floor(RAMP.length * Math.log(n) / Math.log(maxShade + 1)));
-  }
-  var shadeOpacity = 0.7;
-  var shading = L.geoJSON(shaded, {
-    renderer: L.canvas({ pane: "mapper-shade" }), interactive: false,
-    style: function (f) {
-      var province = f.properties.code.indexOf("-") > 0;
-      return { color: province ? "#7a4a2a" : "#6b6b6b", weight: province ? 0.8 : 0.6,
-               dashArray: province ? "3 2" : null,
-               fillColor: RAMP[shadeClass(f.properties.mentions)], fillOpacity: shadeOpacity };
-    }
-  }).addTo(cfg.shading);
-  map.on("baselayerchange", function (e) {  // let the tiles show through the shading
-    shadeOpacity = e.layer === cfg.tiles ? 0.35 : 0.7;
-    shading.setStyle({ fillOpacity: shadeOpacity });
-  });
-
   /* Places: circles sized by mentions (sqrt, so area tracks the count), styled by kind. */
   var KIND_GROUP = { continent: "area", region: "area", country: "area", admin1: "province",
                      admin2: "province", city: "city", feature: "feature" };
@@ -90,6 +66,45 @@ function mapperLayers(ctx, cfg, onSelect) {
     });
     return found.sort(function (x, y) { return x[0] - y[0]; }).map(function (f) { return f[1]; });
   }
+  /* Shading: countries and provinces by the mentions of the places inside them (log classes
+   * over the unfiltered maximum, so colours keep their meaning when a filter is on). */
+  var RAMP = ["#fdeccd", "#fbcb8f", "#f59a5b", "#dc6030", "#a8321a"];
+  var shaded = ctx.geo.countries.concat(ctx.geo.provinces).filter(function (f) {
+    return f.properties.mentions > 0;
+  });
+  shaded.forEach(function (f) {
+    f.members = f.properties.places.map(function (k) { return ctx.keyIndex[k]; })
+      .filter(function (i) { return i !== undefined; });
+  });
+  var maxShade = shaded.reduce(function (m, f) { return Math.max(m, f.properties.mentions); }, 1);
+  function shadeClass(n) {
+    return Math.min(RAMP.length - 1, Math.floor(RAMP.length * Math.log(n) / Math.log(maxShade + 1)));
+  }
+  var shadeOpacity = 0.7;
+  function shadeStyle(f) {
+    var n = f.members.reduce(function (s, i) { return s + counts[i]; }, 0);
+    var province = f.properties.code.indexOf("-") > 0;
+    return { color: province ? "#7a4a2a" : "#6b6b6b", weight: province ? 0.8 : 0.6,
+             dashArray: province ? "3 2" : null, opacity: n > 0 ? 1 : 0,
+             fillColor: RAMP[shadeClass(Math.max(n, 1))], fillOpacity: n > 0 ? shadeOpacity : 0 };
+  }
+  var shading = L.geoJSON(shaded, {
+    renderer: L.canvas({ pane: "mapper-shade" }), interactive: false, style: shadeStyle
+  }).addTo(cfg.shading);
+  map.on("baselayerchange", function (e) {  // let the tiles show through the shading
+    shadeOpacity = e.layer === cfg.tiles ? 0.35 : 0.7;
+    shading.setStyle(shadeStyle);
+  });
+  function shadingTotals() {  // code -> mentions now shown (for tests)
+    var out = {};
+    shading.eachLayer(function (l) {
+      out[l.feature.properties.code] = l.feature.members.reduce(function (s, i) {
+        return s + counts[i];
+      }, 0);
+    });
+    return out;
+  }
+
   var halo = L.circleMarker([0, 0], { renderer: renderer, pane: "mapper-places", radius: 8,
     color: "#111", weight: 3, fill: false, interactive: false });
 
@@ -105,6 +120,7 @@ function mapperLayers(ctx, cfg, onSelect) {
         cfg.places.removeLayer(m);
       }
     });
+    shading.setStyle(shadeStyle);
   }
   function unhighlight() { halo.remove(); }
   function highlight(i) {
@@ -166,5 +182,6 @@ function mapperLayers(ctx, cfg, onSelect) {
   return { markers: markers, counts: counts, setCounts: setCounts, highlight: highlight,
            unhighlight: unhighlight,
            focus: focus, group: group,
+           shadingTotals: shadingTotals,
            drawn: function () { return cfg.places.getLayers().length; } };
 }
