@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
@@ -95,13 +96,13 @@ def test_alternates_are_clean(places: pa.Table) -> None:
 
 def test_names_schema_sorted_and_unique(names: pa.Table, places: pa.Table) -> None:
     assert {f.name: f.type for f in names.schema} == NAMES_SCHEMA
-    keys, pids = names["key"].to_pylist(), names["place_id"].to_pylist()
-    pairs = list(zip(keys, pids, strict=True))
-    assert pairs == sorted(pairs)
-    assert len(set(pairs)) == len(pairs)
-    assert "" not in keys
-    assert min(pids) >= 0 and max(pids) < places.num_rows
-    assert set(names["source"].to_pylist()) == {0, 1, 2, 3, 4}
+    order = pc.sort_indices(names, [("key", "ascending"), ("place_id", "ascending")])
+    assert (order.to_numpy() == np.arange(names.num_rows)).all()  # sorted by key, place
+    keys, pids = names["key"].to_numpy(zero_copy_only=False), names["place_id"].to_numpy()
+    assert not ((keys[1:] == keys[:-1]) & (pids[1:] == pids[:-1])).any()  # unique pairs
+    assert pc.min(pc.utf8_length(names["key"])).as_py() > 0
+    assert pids.min() >= 0 and pids.max() < places.num_rows
+    assert set(pc.unique(names["source"]).to_pylist()) == {0, 1, 2, 3, 4}
 
 
 def _one(hits, **want) -> dict:
