@@ -78,12 +78,11 @@ def render_html(
     points = folium.FeatureGroup(name="Places", overlay=True)
     for layer in (base, tiles, shading, points):
         layer.add_to(fmap)
-    control = folium.LayerControl(collapsed=False, position="topleft").add_to(fmap)
+    folium.LayerControl(collapsed=False, position="topleft").add_to(fmap)
 
     payload = data.build_payload(places, excerpts, articles, title=title)
     geo = basemap.basemap_payload(places, geodata)
-    layers = {"offline": base, "tiles": tiles, "shading": shading, "places": points}
-    layers["control"] = control
+    layers = {"tiles": tiles, "shading": shading, "places": points}
     Explorer(data.script_json(payload), data.script_json(geo), layers).add_to(fmap)
 
     fix_ids(fmap.get_root())

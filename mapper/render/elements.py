@@ -65,9 +65,8 @@ class InlineLeaflet(_Rendered):
 class Explorer(_Rendered):
     """The side panel, the JSON payload and the script that draws places from it.
 
-    ``layers`` maps a role (``"offline"`` and ``"tiles"``, the two base layers; ``"shading"``,
-    ``"places"``; ``"control"``) to the folium element whose JavaScript variable the script
-    uses.
+    ``layers`` maps a role (``"tiles"``, ``"shading"``, ``"places"``) to the folium layer
+    whose JavaScript object the script uses; it is passed as ``cfg.<role>``, with ``cfg.map``.
     """
 
     _template = Template(
