@@ -360,6 +360,10 @@ def test_missing_values_in_places_frame() -> None:
     places, excerpts, articles = sample_inputs()
     places.loc[0, ["country", "alt_names", "name"]] = [None, None, None]
     places.loc[1, "country"] = float("nan")
+    places.loc[2, "geometry"] = Point(float("nan"), 1.0)
+    places.loc[3, "geometry"] = None
     rows = render_data.build_payload(places, excerpts, articles, title="t")["places"]
     assert rows[0][1] == KANDAHAR and rows[0][3] == "" and rows[0][8] == []
     assert rows[1][3] == ""
+    assert [r[0] for r in rows] == [KANDAHAR, KABUL, LASHKAR]  # no usable point: left out
+    render_data.script_json(rows)  # would raise on NaN

@@ -38,7 +38,10 @@ GAP = "\n\n[\u2026]\n\n"
 
 def script_json(value: Any) -> str:
     """``value`` as JSON that can sit inside a ``<script>`` element (deterministic)."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    # allow_nan=False: NaN is not JSON, and JSON.parse would refuse the whole payload.
+    text = json.dumps(
+        value, ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False
+    )
     return text.translate(_SCRIPT_ESCAPES)
 
 
@@ -76,7 +79,11 @@ def place_rows(places: gpd.GeoDataFrame) -> list[list[Any]]:
     rows = []
     for row in places.itertuples(index=False):
         point = row.geometry
-        if point is None or point.is_empty:
+        if (
+            point is None
+            or point.is_empty
+            or not (math.isfinite(point.x) and math.isfinite(point.y))
+        ):
             continue
         rows.append(
             [
