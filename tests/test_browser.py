@@ -589,3 +589,39 @@ def test_reader_in_excerpt_only_mode(
     assert "too large to embed" in page.js("document.getElementById('mp-reader-meta').textContent")
     page.assert_clean()
     page.page.close()
+
+
+def test_hostile_files_through_the_pipeline(browser: Any, tmp_path: Path) -> None:
+    """The payloads as real files (names, titles, bodies) through `mapper build`."""
+    pipeline = pytest.importorskip("mapper.pipeline", reason="the pipeline is not in yet")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for n, payload in enumerate(XSS_PAYLOADS):
+        name = f"{n:02d} {payload.replace('/', '_').replace(chr(0), '')[:60]}.txt"
+        body = f"{payload}\n\nFighting near Kabul and Kandahar. {payload}\nKabul again.\n"
+        (corpus / name).write_text(body, encoding="utf-8")
+    html = pipeline.build(corpus, tmp_path / "out").map_path
+    page = Page(browser, html.as_uri())
+    assert page.js("mapper.articles.length") == len(XSS_PAYLOADS)
+    assert page.js("mapper.drawn()") >= 1
+    kabul = page.js("mapper.search('Kabul')[0].p.key")
+    page.js("k => mapper.select(k)", kabul)
+    titles = page.js("[...document.querySelectorAll('#mp-groups h3')].map(h => h.textContent)")
+    assert len(titles) == len(XSS_PAYLOADS)
+    # shown verbatim (the corpus reader strips the leading U+2028 of one title as whitespace)
+    assert sum(p in titles for p in XSS_PAYLOADS) >= len(XSS_PAYLOADS) - 1
+    for n in range(len(XSS_PAYLOADS)):
+        page.page.click(f"#mp-groups .mp-group:nth-child({n + 1}) .mp-read")
+        assert "Kabul" in page.js("document.getElementById('mp-reader-text').textContent")
+        page.page.click("#mp-back")
+    assert (
+        page.js(
+            "document.querySelectorAll('#mapper-panel :is(img,iframe,script,object,embed,svg image,"
+            "link,meta,base,style,body,table)').length"
+        )
+        == 0
+    )
+    page.page.wait_for_timeout(300)
+    assert page.dialogs == [] and page.requests == [] and page.console == []
+    page.assert_clean()
+    page.page.close()
