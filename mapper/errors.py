@@ -28,3 +28,20 @@ class GoldError(MapperError, ValueError):
         self.path = path
         self.line = line
         self.reason = reason
+
+
+class ArticleIndexError(MapperError, OSError):
+    """The article index beside a map cannot be created, read or written."""
+
+
+class CorpusConflictError(MapperError, FileExistsError):
+    """``mapper add`` would overwrite a different article of the same name."""
+
+
+class OnlineGeocoderError(MapperError, ValueError):
+    """An online geocoder that cannot be set up: unknown service, bad option."""
+
+
+class MapperWarning(UserWarning):
+    """Something the user should know, that did not stop the work: an index rebuilt,
+    an online lookup that failed (its name is left unresolved)."""

@@ -1,24 +1,45 @@
-"""The whole job: a folder of articles -> mentions -> places -> the map and its exports."""
+"""The whole job: a folder of articles -> mentions -> places -> the map and its exports.
+
+A build is incremental: ``<out>/mapper-index.sqlite`` (:mod:`mapper.index`) remembers what
+every article's last parse found, keyed by the hash of its bytes, so only new and changed
+articles are parsed; removed ones are dropped; then every output is rendered again from the
+index, in a stable order, so the same articles give the same bytes however they arrived.
+"""
 
 from __future__ import annotations
 
 import os
+import warnings
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mapper.corpus import Problem, read_corpus
+from mapper.corpus import Problem, read_article
+from mapper.errors import ArticleError, MapperWarning
 from mapper.excerpts import excerpts_for
+from mapper.exports import write_exports
+from mapper.fingerprint import fingerprint
 from mapper.gazetteer import Gazetteer, default_gazetteer
 from mapper.geoparse import Geoparser
-from mapper.models import Excerpt, Mention
+from mapper.index import INDEX_NAME, ArticleIndex, Record
+from mapper.models import Article, Mention
+from mapper.online import DEFAULT_SCORE, OnlineResolver
 from mapper.parallel import parse_many
 from mapper.render import write_map
-from mapper.store import places_frame, write_mentions_csv, write_places_geojson
+from mapper.scan import scan
+from mapper.store import places_frame
+from mapper.unknown import unknown_names
+
+#: Articles parsed between two commits of the index: a killed build loses at most this many.
+BATCH = 250
+
+#: ``progress(done, total)`` after each batch of parsed articles.
+Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
 class BuildResult:
-    """What a build read and wrote."""
+    """What a build read, parsed and wrote."""
 
     articles: int
     places: int
@@ -26,28 +47,142 @@ class BuildResult:
     out_dir: Path
     map_path: Path
     problems: tuple[Problem, ...] = field(default=())
+    new: tuple[str, ...] = field(default=())
+    """Ids of articles parsed for the first time."""
+    changed: tuple[str, ...] = field(default=())
+    """Ids of articles parsed again: their bytes changed (or an online lookup had failed)."""
+    removed: tuple[str, ...] = field(default=())
+    """Ids of articles gone from the folder (or now unreadable), dropped from the map."""
+    renamed: tuple[tuple[str, str], ...] = field(default=())
+    """(old id, new id) of files moved or renamed: their parse was kept, not redone."""
+    unchanged: int = 0
+    places_added: tuple[str, ...] = field(default=())
+    """Names of places on the map now that were not before (sorted)."""
+    places_removed: tuple[str, ...] = field(default=())
+    unresolved: int = 0
+    """Unknown-name candidates no online geocoder resolved (none asked: all of them)."""
+    warnings: tuple[str, ...] = field(default=())
+    """Why the index was rebuilt, online lookups that failed (also issued as warnings)."""
+
+    @property
+    def parsed(self) -> int:
+        """How many articles this build parsed."""
+        return len(self.new) + len(self.changed)
 
 
 def build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
-          gazetteer: Gazetteer | None = None, title: str = "mapper") -> BuildResult:
-    """Geoparse every article of ``articles_dir`` and write ``index.html``,
-    ``places.geojson`` and ``mentions.csv`` into ``out_dir``.
+          gazetteer: Gazetteer | None = None, title: str = "mapper", jobs: int = 1,
+          online: OnlineResolver | None = None, progress: Progress | None = None,
+          ) -> BuildResult:
+    """Geoparse the new and changed articles of ``articles_dir`` and write ``index.html``,
+    ``places.geojson``, ``mentions.csv``, ``mentions.geojson`` and ``places.gpkg`` into
+    ``out_dir``, beside the article index.
 
-    Unreadable articles are skipped and listed in ``BuildResult.problems``; each output file
-    is replaced atomically, so a failed build leaves the previous map as it was.
+    Unreadable articles are skipped and listed in ``BuildResult.problems``. The index is
+    committed every :data:`BATCH` articles and each output is replaced atomically, so a
+    failed or killed build leaves the previous map as it was and a usable index.
+    ``online`` resolves names the gazetteer lacks (see :mod:`mapper.online`).
     """
     out = Path(out_dir)
-    articles, problems = read_corpus(articles_dir)
-    parser = Geoparser(gazetteer or default_gazetteer())
-    mentions: list[Mention] = []
-    excerpts: list[Excerpt] = []
-    for article, found in zip(articles, parse_many(articles, parser=parser)):
-        mentions.extend(found)
-        excerpts.extend(excerpts_for(article, found))
-    places = places_frame(mentions, parser.gazetteer)
     out.mkdir(parents=True, exist_ok=True)
-    write_places_geojson(places, out / "places.geojson")
-    write_mentions_csv(mentions, excerpts, articles, out / "mentions.csv")
-    map_path = write_map(places, excerpts, articles, out, title=title)
-    return BuildResult(len(articles), len(places), len(mentions), out, map_path,
-                       tuple(problems))
+    gaz = gazetteer or default_gazetteer()
+    notes: list[str] = []
+    index, reason = ArticleIndex.open(out / INDEX_NAME,
+                                      fingerprint(gaz, online.identity if online else ""))
+    if reason:
+        _warn(notes, f"article index {index.path} rebuilt from scratch: {reason}")
+    with index:
+        entries = scan(articles_dir, exclude=(out,))
+        known = index.known()
+        before = index.place_names()
+        problems: list[Problem] = []
+        to_read, renamed, unchanged = [], [], 0
+        present = {e.id for e in entries}
+        gone = {i: sha for i, (sha, pending) in known.items() if i not in present and not pending}
+        gone_by_hash = {sha: i for i, sha in sorted(gone.items(), reverse=True)}
+        for e in entries:
+            if e.note:
+                problems.append(Problem(str(e.path), e.note))
+            elif e.id in known and e.sha256 == known[e.id][0] and not known[e.id][1]:
+                unchanged += 1
+            elif e.id not in known and e.sha256 is not None and e.sha256 in gone_by_hash:
+                old = gone_by_hash.pop(e.sha256)
+                index.rename(old, e.id, str(e.path))
+                renamed.append((old, e.id))
+            else:
+                to_read.append(e)
+        articles: list[Article] = []
+        for e in to_read:
+            try:
+                articles.append(read_article(e.path, root=articles_dir))
+            except ArticleError as exc:
+                problems.append(Problem(str(e.path), exc.reason))
+        moved = {old for old, _ in renamed}
+        failed = {e.id for e in to_read if e.id in known} - {a.id for a in articles}
+        removed = sorted(({i for i in known if i not in present} - moved) | failed)
+        index.remove(removed)
+        _parse(index, articles, gaz, jobs, online, progress, notes)
+        snapshot = index.load()
+        after = index.place_names()
+    mentions = snapshot.mentions
+    places = places_frame(mentions, gaz)
+    write_exports(places, mentions, snapshot.excerpts, snapshot.articles, out)
+    map_path = write_map(places, snapshot.excerpts, snapshot.articles, out, title=title)
+    return BuildResult(
+        articles=len(snapshot.articles), places=len(places), mentions=len(mentions),
+        out_dir=out, map_path=map_path, problems=tuple(problems),
+        new=tuple(a.id for a in articles if a.id not in known),
+        changed=tuple(a.id for a in articles if a.id in known),
+        removed=tuple(removed), renamed=tuple(renamed), unchanged=unchanged,
+        places_added=tuple(sorted(after[k] for k in after.keys() - before.keys())),
+        places_removed=tuple(sorted(before[k] for k in before.keys() - after.keys())),
+        unresolved=snapshot.unresolved, warnings=tuple(notes),
+    )
+
+
+def _parse(index: ArticleIndex, articles: Sequence[Article], gaz: Gazetteer, jobs: int,
+           online: OnlineResolver | None, progress: Progress | None, notes: list[str]) -> None:
+    """Parse ``articles`` in batches through :func:`mapper.parallel.parse_many` and commit
+    each batch's records to ``index``."""
+    parser = Geoparser(gaz)
+    total = len(articles)
+    if progress and total:
+        progress(0, total)
+    for lo in range(0, total, BATCH):
+        batch = articles[lo:lo + BATCH]
+        records = []
+        for article, found in zip(batch, parse_many(batch, jobs=jobs, parser=parser),
+                                  strict=True):
+            records.append(_record(article, found, gaz, online, notes))
+        index.put(records)
+        if progress:
+            progress(lo + len(batch), total)
+
+
+def _record(article: Article, found: list[Mention], gaz: Gazetteer,
+            online: OnlineResolver | None, notes: list[str]) -> Record:
+    """An article's index record: its mentions, those an online geocoder adds, excerpts."""
+    unknown = unknown_names(article.text, found, gaz.has_key)
+    mentions = list(found)
+    unresolved = []
+    pending = False
+    for start, end, surface in unknown:
+        place, failed = (None, False)
+        if online is not None:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                place, failed = online.resolve(surface)
+            for w in caught:
+                _warn(notes, f"{article.id}: {w.message}")
+        pending = pending or failed
+        if place is None:
+            unresolved.append((start, end, surface))
+        else:
+            mentions.append(Mention(article.id, start, end, surface, place, DEFAULT_SCORE))
+    mentions.sort(key=lambda m: (m.start, m.end, m.place.key))
+    return Record(article, mentions, excerpts_for(article, mentions), unresolved, pending)
+
+
+def _warn(notes: list[str], message: str) -> None:
+    notes.append(message)
+    warnings.warn(message, MapperWarning, stacklevel=3)

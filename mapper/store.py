@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 from shapely.geometry import Point
 
 from mapper.atomic import write_text
@@ -64,23 +65,43 @@ def write_places_geojson(places: gpd.GeoDataFrame, path: Path) -> None:
                                                             indent=1) + "\n")
 
 
-def write_mentions_csv(mentions: Sequence[Mention], excerpts: Sequence[Excerpt],
-                       articles: Sequence[Article], path: Path) -> None:
-    """``mentions.csv``: one row per mention with its article, place and excerpt."""
+def mention_rows(mentions: Sequence[Mention], excerpts: Sequence[Excerpt],
+                 articles: Sequence[Article]) -> list[list]:
+    """One list per mention in :data:`MENTION_COLUMNS` order, with its excerpt's text."""
     by_id = {a.id: a for a in articles}
     excerpt_at: dict[tuple[str, str], list[Excerpt]] = {}
     for e in excerpts:
         excerpt_at.setdefault((e.article_id, e.place_key), []).append(e)
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(MENTION_COLUMNS)
+    rows = []
     for m in mentions:
         a = by_id.get(m.article_id)
         ex = next((e.text for e in excerpt_at.get((m.article_id, m.place.key), ())
                    if e.start <= m.start and m.end <= e.start + len(e.text)), "")
-        w.writerow([
+        rows.append([
             m.article_id, a.title if a else "", a.date.isoformat() if a and a.date else "",
             m.start, m.end, m.surface, m.place.key, m.place.name, m.place.kind,
             m.place.country, m.place.lat, m.place.lon, m.score, int(m.demonym), ex,
         ])
+    return rows
+
+
+def mentions_frame(mentions: Sequence[Mention], excerpts: Sequence[Excerpt],
+                   articles: Sequence[Article]) -> gpd.GeoDataFrame:
+    """One row per mention (:data:`MENTION_COLUMNS` but lat/lon, which are the geometry)."""
+    rows = mention_rows(mentions, excerpts, articles)
+    frame = pd.DataFrame(rows, columns=MENTION_COLUMNS)
+    # points_from_xy takes (x, y): longitude first.
+    geometry = gpd.points_from_xy(frame["lon"], frame["lat"])
+    frame = frame.drop(columns=["lat", "lon"]).astype(
+        {"start": "int64", "end": "int64", "score": "float64", "demonym": "int64"})
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
+
+
+def write_mentions_csv(mentions: Sequence[Mention], excerpts: Sequence[Excerpt],
+                       articles: Sequence[Article], path: Path) -> None:
+    """``mentions.csv``: one row per mention with its article, place and excerpt."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(MENTION_COLUMNS)
+    w.writerows(mention_rows(mentions, excerpts, articles))
     write_text(path, buf.getvalue())

@@ -1,0 +1,298 @@
+"""The article index on disk: what each article's last parse found, so a rebuild only parses
+what changed.
+
+``<out>/mapper-index.sqlite`` (SQLite, standard library) holds per article its content hash,
+metadata and blanked text, its resolved mentions (offsets, surface, place fields, score,
+demonym), its excerpts and the names no geocoder could resolve. ``meta`` holds the schema
+version and the *fingerprint* of whatever produced the rows (parser code, gazetteer data,
+online geocoder); an index with another version or fingerprint, or one SQLite cannot read,
+is never used: :meth:`ArticleIndex.open` discards it and says why.
+
+Every change is one SQLite transaction (rollback journal, ``synchronous=FULL``): a build
+killed at any point leaves each article's rows complete or absent, never half-written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mapper.errors import ArticleIndexError
+from mapper.models import Article, Excerpt, Mention, Place
+
+#: Bump when the tables change: an index of another version is rebuilt, not migrated.
+SCHEMA_VERSION = 1
+INDEX_NAME = "mapper-index.sqlite"
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE articles (
+    id TEXT PRIMARY KEY, sha256 TEXT NOT NULL, path TEXT NOT NULL, title TEXT NOT NULL,
+    date TEXT, text TEXT NOT NULL,
+    pending INTEGER NOT NULL DEFAULT 0  -- 1: an online lookup failed; parse again next time
+);
+CREATE INDEX articles_sha256 ON articles (sha256);
+CREATE TABLE mentions (
+    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE ON UPDATE CASCADE,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, surface TEXT NOT NULL,
+    place_key TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, country TEXT NOT NULL,
+    lat REAL NOT NULL, lon REAL NOT NULL, geonameid INTEGER, admin1 TEXT NOT NULL,
+    population INTEGER NOT NULL, score REAL NOT NULL, demonym INTEGER NOT NULL
+);
+CREATE INDEX mentions_article ON mentions (article_id);
+CREATE TABLE excerpts (
+    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE ON UPDATE CASCADE,
+    place_key TEXT NOT NULL, start INTEGER NOT NULL, length INTEGER NOT NULL,
+    text TEXT,  -- NULL when the excerpt is the slice text[start:start + length] of the article
+    marks TEXT NOT NULL  -- "s:e,s:e" relative to the excerpt
+);
+CREATE INDEX excerpts_article ON excerpts (article_id);
+CREATE TABLE unresolved (
+    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE ON UPDATE CASCADE,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, surface TEXT NOT NULL
+);
+CREATE INDEX unresolved_article ON unresolved (article_id);
+"""
+_TABLES = {"meta", "articles", "mentions", "excerpts", "unresolved"}
+
+
+@dataclass(frozen=True)
+class Record:
+    """Everything the index keeps about one parsed article."""
+
+    article: Article
+    mentions: Sequence[Mention]
+    excerpts: Sequence[Excerpt]
+    unresolved: Sequence[tuple[int, int, str]] = field(default=())
+    """Unknown-name candidates that no geocoder resolved: (start, end, surface)."""
+    pending: bool = False
+    """An online lookup failed for this article: parse it again on the next build."""
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The whole index in memory, every list in a stable order (by article id, offset)."""
+
+    articles: list[Article]
+    mentions: list[Mention]
+    excerpts: list[Excerpt]
+    unresolved: int
+
+
+class ArticleIndex:
+    """An open article index. Use :meth:`open`; close it (or use ``with``) when done."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
+        self.path = path
+        self._conn = conn
+
+    # -- opening -------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str], fingerprint: str,
+             ) -> tuple[ArticleIndex, str | None]:
+        """Open the index at ``path``, creating it if absent.
+
+        Returns the index and, when an existing file could not be used (corrupt, another
+        schema version, another fingerprint), a message saying why it was discarded.
+        """
+        path = Path(path)
+        reason = None
+        if path.exists():
+            reason = _unusable(path, fingerprint)
+            if reason is None:
+                return cls(path, _connect(path)), None
+            _discard(path)
+        conn = _connect(path)
+        try:
+            with conn:
+                conn.executescript("BEGIN;" + _SCHEMA + "COMMIT;")
+                conn.executemany("INSERT INTO meta VALUES (?, ?)", [
+                    ("schema_version", str(SCHEMA_VERSION)), ("fingerprint", fingerprint)])
+        except sqlite3.Error as exc:
+            conn.close()
+            raise ArticleIndexError(f"cannot create the article index {path}: {exc}") from exc
+        return cls(path, conn), reason
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> ArticleIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- reading -------------------------------------------------------------------------
+
+    def known(self) -> dict[str, tuple[str, bool]]:
+        """Every indexed article id -> (sha256, pending)."""
+        rows = self._query("SELECT id, sha256, pending FROM articles")
+        return {r[0]: (r[1], bool(r[2])) for r in rows}
+
+    def place_names(self) -> dict[str, str]:
+        """Key -> name of every place the indexed articles mention."""
+        return dict(self._query("SELECT place_key, min(name) FROM mentions GROUP BY place_key"))
+
+    def load(self) -> Snapshot:
+        """Every article, mention and excerpt of the index, in a stable order."""
+        articles: list[Article] = []
+        by_id: dict[str, Article] = {}
+        for aid, sha, path, title, date, text in self._query(
+                "SELECT id, sha256, path, title, date, text FROM articles ORDER BY id"):
+            a = Article(aid, path, title, dt.date.fromisoformat(date) if date else None, text,
+                        sha)
+            articles.append(a)
+            by_id[aid] = a
+        places: dict[tuple, Place] = {}
+        mentions = []
+        for r in self._query(
+                'SELECT article_id, start, "end", surface, place_key, name, kind, country, '
+                "lat, lon, geonameid, admin1, population, score, demonym FROM mentions "
+                'ORDER BY article_id, start, "end", place_key'):
+            pkey = r[4:13]
+            place = places.get(pkey)
+            if place is None:
+                place = places[pkey] = Place(r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11],
+                                             r[12])
+            mentions.append(Mention(r[0], r[1], r[2], r[3], place, r[13], bool(r[14])))
+        excerpts = []
+        for aid, pkey, start, length, text, marks in self._query(
+                "SELECT article_id, place_key, start, length, text, marks FROM excerpts "
+                "ORDER BY article_id, start, place_key, length"):
+            if text is None:
+                text = by_id[aid].text[start:start + length]
+            excerpts.append(Excerpt(aid, pkey, start, text, _unmarks(marks)))
+        (unresolved,), = self._query("SELECT count(*) FROM unresolved")
+        return Snapshot(articles, mentions, excerpts, unresolved)
+
+    # -- writing (each call is one transaction) ------------------------------------------
+
+    def put(self, records: Iterable[Record]) -> None:
+        """Replace the rows of each record's article by the record."""
+        with self._write() as c:
+            for rec in records:
+                a = rec.article
+                c.execute("DELETE FROM articles WHERE id = ?", (a.id,))
+                c.execute("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?)", (
+                    a.id, a.sha256, a.path, a.title, a.date.isoformat() if a.date else None,
+                    a.text, int(rec.pending)))
+                c.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
+                    (a.id, m.start, m.end, m.surface, m.place.key, m.place.name, m.place.kind,
+                     m.place.country, m.place.lat, m.place.lon, m.place.geonameid,
+                     m.place.admin1, m.place.population, m.score, int(m.demonym))
+                    for m in rec.mentions])
+                c.executemany("INSERT INTO excerpts VALUES (?, ?, ?, ?, ?, ?)", [
+                    (a.id, e.place_key, e.start, len(e.text),
+                     None if a.text[e.start:e.start + len(e.text)] == e.text else e.text,
+                     _marks(e.marks))
+                    for e in rec.excerpts])
+                c.executemany("INSERT INTO unresolved VALUES (?, ?, ?, ?)",
+                              [(a.id, s, e, surface) for s, e, surface in rec.unresolved])
+
+    def rename(self, old_id: str, new_id: str, path: str) -> None:
+        """Give the rows of article ``old_id`` to ``new_id`` (the same file, moved)."""
+        with self._write() as c:
+            # ON UPDATE CASCADE moves the mentions, excerpts and unresolved names along.
+            c.execute("UPDATE articles SET id = ?, path = ? WHERE id = ?", (new_id, path, old_id))
+
+    def remove(self, ids: Iterable[str]) -> None:
+        """Forget the articles ``ids`` and everything found in them."""
+        with self._write() as c:
+            c.executemany("DELETE FROM articles WHERE id = ?", [(i,) for i in ids])
+
+    # -- plumbing ------------------------------------------------------------------------
+
+    def _query(self, sql: str, params: Sequence = ()) -> list[tuple]:
+        try:
+            return self._conn.execute(sql, params).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise ArticleIndexError(f"cannot read the article index {self.path}: {exc}") from exc
+
+    def _write(self) -> _Transaction:
+        return _Transaction(self)
+
+
+class _Transaction:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT``, or ``ROLLBACK`` on any exception."""
+
+    def __init__(self, index: ArticleIndex) -> None:
+        self._index = index
+
+    def __enter__(self) -> sqlite3.Connection:
+        self._index._conn.execute("BEGIN IMMEDIATE")
+        return self._index._conn
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        conn = self._index._conn
+        if exc_type is None:
+            try:
+                conn.execute("COMMIT")
+            except sqlite3.DatabaseError as err:
+                conn.execute("ROLLBACK")
+                raise ArticleIndexError(f"cannot write the article index {self._index.path}: {err}"
+                                  ) from err
+            return
+        conn.execute("ROLLBACK")
+        if isinstance(exc, sqlite3.DatabaseError):
+            raise ArticleIndexError(f"cannot write the article index {self._index.path}: {exc}"
+                              ) from exc
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # isolation_level=None: transactions are exactly the BEGIN/COMMIT we issue.
+    conn = sqlite3.connect(path, isolation_level=None, timeout=30)
+    conn.execute("PRAGMA foreign_keys = ON")
+    # The default rollback journal with full sync: a kill or power cut mid-commit is rolled
+    # back on the next open (WAL would leave -wal/-shm files beside the map).
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.execute("PRAGMA synchronous = FULL")
+    return conn
+
+
+def _unusable(path: Path, fingerprint: str) -> str | None:
+    """Why the index at ``path`` cannot be used, or None when it can."""
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+    except sqlite3.Error as exc:
+        return f"it cannot be opened ({exc})"
+    try:
+        check = conn.execute("PRAGMA quick_check").fetchall()
+        if check != [("ok",)]:
+            return f"it is corrupt ({check[0][0]})"
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if not tables >= _TABLES:
+            return "it is not a mapper index (tables missing)"
+        meta = dict(conn.execute("SELECT key, value FROM meta"))
+    except sqlite3.DatabaseError as exc:
+        return f"it is corrupt ({exc})"
+    finally:
+        conn.close()
+    if meta.get("schema_version") != str(SCHEMA_VERSION):
+        return (f"it has schema version {meta.get('schema_version')}, "
+                f"this mapper uses {SCHEMA_VERSION}")
+    if meta.get("fingerprint") != fingerprint:
+        return "the geoparser, its gazetteer or the online geocoder changed since it was built"
+    return None
+
+
+def _discard(path: Path) -> None:
+    """Delete an unusable index and its journal (it only holds derived data)."""
+    for p in (path, path.with_name(path.name + "-journal"), path.with_name(path.name + "-wal"),
+              path.with_name(path.name + "-shm")):
+        p.unlink(missing_ok=True)
+
+
+def _marks(marks: Sequence[tuple[int, int]]) -> str:
+    return ",".join(f"{s}:{e}" for s, e in marks)
+
+
+def _unmarks(text: str) -> tuple[tuple[int, int], ...]:
+    if not text:
+        return ()
+    return tuple((int(s), int(e)) for s, _, e in (p.partition(":") for p in text.split(",")))
