@@ -27,6 +27,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # run as a script from a checkout: import mapper.names
 
+import geopandas as gpd
 import shapes  # noqa: E402  (geodata/shapes.py, beside this file)
 import tables  # noqa: E402
 
@@ -346,6 +347,28 @@ def apply_aliases(rows: list[Row], path: Path = HERE / "aliases.csv") -> None:
                 raise ValueError(f"aliases.csv: bad type {kind!r}")
 
 
+def place_at_centres(rows: list[Row]) -> None:
+    """Put countries and provinces at the centre of their main landmass, and regions made of
+    countries (region_members.csv) at the centre of their members (see shapes.main_centres).
+    Places without a polygon keep the point their source gave."""
+    countries = gpd.read_parquet(HERE / "countries.parquet")
+    by_country = shapes.main_centres(countries, ["iso_a2"])
+    by_admin1 = shapes.main_centres(gpd.read_parquet(HERE / "admin1.parquet"),
+                                    ["country", "admin1"])
+    with (HERE / "region_members.csv").open(encoding="utf-8", newline="") as f:
+        members = {rec["key"]: rec["members"].split("|") for rec in csv.DictReader(f)}
+    for r in rows:
+        point = None
+        if r.kind == "country":
+            point = by_country.get((r.country,))
+        elif r.kind == "admin1":
+            point = by_admin1.get((r.country, r.admin1))
+        elif r.key in members:
+            point = shapes.union_centre(countries, members[r.key])
+        if point is not None:
+            r.lat, r.lon = point
+
+
 def main() -> None:
     """Build every file of geodata/ and print a short summary."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -358,6 +381,9 @@ def main() -> None:
         rows = [*load_continents(), *countries, *admin1, *load_supplement(), *cities]
         rows.sort(key=lambda r: KIND_ORDER.index(r.kind))  # stable: source order within kind
         apply_aliases(rows)
+        shapes.write_countries(ne_countries, HERE / "countries.parquet")
+        shapes.write_admin1(admin1_source, admin1, HERE / "admin1.parquet")
+        place_at_centres(rows)
         tables.write_parquet(tables.places_table(rows), HERE / "places.parquet",
                       ["kind", "country", "admin1", "iso3166_2", "capital"],
                       {"id": "DELTA_BINARY_PACKED", "geonameid": "DELTA_BINARY_PACKED",
@@ -366,8 +392,6 @@ def main() -> None:
         tables.write_parquet(tables.build_names(rows), HERE / "names.parquet", ["source"],
                       {"key": "DELTA_BYTE_ARRAY", "form": "DELTA_BYTE_ARRAY",
                        "place_id": "BYTE_STREAM_SPLIT"})
-        shapes.write_countries(ne_countries, HERE / "countries.parquet")
-        shapes.write_admin1(admin1_source, admin1, HERE / "admin1.parquet")
     counts: dict[str, int] = defaultdict(int)
     for r in rows:
         counts[r.kind] += 1

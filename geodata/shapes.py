@@ -213,3 +213,37 @@ def _write(gdf: gpd.GeoDataFrame, path: Path) -> None:
     """GeoParquet (EPSG:4326) with zstd at a high level: a third smaller than the default."""
     gdf.to_parquet(path, compression="zstd", compression_level=19, index=False,
                    schema_version="1.0.0")
+
+
+# --- points --------------------------------------------------------------------------------
+
+#: An equal-area projection, so a centroid is the centre of the land, not of the degrees.
+EQUAL_AREA = "EPSG:6933"
+
+
+def main_centres(gdf: gpd.GeoDataFrame, key: list[str]) -> dict[tuple[str, ...], tuple[float, float]]:
+    """Per ``key`` value: (lat, lon) of the equal-area centroid of the geometry's largest part.
+
+    The centre of the main landmass puts the United States in Kansas rather than between
+    Alaska and Hawaii, and Russia in Siberia rather than at Natural Earth's label point near
+    Moscow; it is the convention of GeoNames' own points for most countries and provinces.
+    """
+    projected = gdf.to_crs(EQUAL_AREA)
+    centres = []
+    for geom in projected.geometry:
+        parts = list(geom.geoms) if hasattr(geom, "geoms") else [geom]
+        centres.append(max(parts, key=lambda p: p.area).centroid)
+    points = gpd.GeoSeries(centres, crs=EQUAL_AREA).to_crs("EPSG:4326")
+    keys = gdf[key].itertuples(index=False, name=None)
+    return {tuple(k): (round(p.y, 5), round(p.x, 5)) for k, p in zip(keys, points)}
+
+
+def union_centre(gdf: gpd.GeoDataFrame, isos: list[str]) -> tuple[float, float]:
+    """(lat, lon) of the equal-area centroid of the union of some countries."""
+    members = gdf[gdf["iso_a2"].isin(isos)]
+    if len(members) != len(set(isos)):
+        missing = sorted(set(isos) - set(members["iso_a2"]))
+        raise ValueError(f"no polygon for member countries {missing}")
+    centre = members.to_crs(EQUAL_AREA).union_all().centroid
+    point = gpd.GeoSeries([centre], crs=EQUAL_AREA).to_crs("EPSG:4326")[0]
+    return round(point.y, 5), round(point.x, 5)
