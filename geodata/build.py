@@ -31,6 +31,7 @@ import geopandas as gpd
 import shapes  # noqa: E402  (geodata/shapes.py, beside this file)
 import tables  # noqa: E402
 
+from mapper.gazetteer import distance_km  # noqa: E402
 from mapper.names import is_latin, key  # noqa: E402
 
 #: The kinds in the order their rows are written (coarsest first, as in mapper.models.KINDS).
@@ -347,8 +348,13 @@ def apply_aliases(rows: list[Row], path: Path = HERE / "aliases.csv") -> None:
                 raise ValueError(f"aliases.csv: bad type {kind!r}")
 
 
+#: How far a country's reference point may lie from the centre of its main landmass.
+REFERENCE_KM = 200.0
+
+
 def place_at_centres(rows: list[Row]) -> None:
-    """Put countries and provinces at the centre of their main landmass, and regions made of
+    """Put countries at their reference point (or the centre of their main landmass when that
+    is far off), provinces at the centre of their main landmass, and regions made of
     countries (region_members.csv) at the centre of their members (see shapes.main_centres).
     Places without a polygon keep the point their source gave."""
     countries = gpd.read_parquet(HERE / "countries.parquet")
@@ -357,10 +363,18 @@ def place_at_centres(rows: list[Row]) -> None:
                                     ["country", "admin1"])
     with (HERE / "region_members.csv").open(encoding="utf-8", newline="") as f:
         members = {rec["key"]: rec["members"].split("|") for rec in csv.DictReader(f)}
+    reference = {iso: tuple(map(float, rec["latlng"]))
+                 for iso, rec in _countryinfo_by_iso().items() if rec.get("latlng")}
     for r in rows:
         point = None
         if r.kind == "country":
             point = by_country.get((r.country,))
+            ref = reference.get(r.country)
+            # REST Countries' reference point (countryinfo) is GeoNames' point for most
+            # countries; where it strays far from the land (a whole-degree guess for the US,
+            # India, Australia) the centre of the main landmass is the better marker.
+            if ref and (point is None or distance_km(*ref, *point) <= REFERENCE_KM):
+                point = ref
         elif r.kind == "admin1":
             point = by_admin1.get((r.country, r.admin1))
         elif r.key in members:
