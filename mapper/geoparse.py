@@ -6,6 +6,7 @@ Geoparsing is a pure function of the text and the gazetteer, so it can run in an
 from __future__ import annotations
 
 from mapper.gazetteer import Gazetteer, default_gazetteer
+from mapper.language import language
 from mapper.models import Article, Mention, Place
 from mapper.recognize import find_names
 from mapper.resolve import resolve
@@ -21,7 +22,7 @@ class Geoparser:
     def mentions(self, text: str, article_id: str = "") -> list[Mention]:
         """The place mentions of ``text``, in order; ``text[m.start:m.end] == m.surface``."""
         gaz = self.gazetteer
-        found = find_names(text, gaz.has_key)
+        found = find_names(text, gaz.has_key, language(text))
         return [
             Mention(article_id, r.found.start, r.found.end, text[r.found.start:r.found.end],
                     self._place(r.place_id), r.score, r.demonym)

@@ -89,6 +89,8 @@ _OF_ORG = re.compile(r"\b([A-Z][a-z]+) of (?:the )?$")
 
 #: Words a common English word needs to reach before it is treated as a word, not a name.
 COMMON_ZIPF = 3.0
+#: The same without a case-keeping dictionary: only the very frequent words.
+OTHER_LANGUAGE_COMMON_ZIPF = 4.5
 
 
 @lru_cache(maxsize=1)
@@ -101,9 +103,14 @@ def _dictionary_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=200_000)
-def is_common_word(word: str) -> bool:
-    """True for ordinary English words that news uses often ("Reading", "Mobile", "Nice"),
-    not for names that are frequent because they are famous ("Liverpool", "Washington")."""
+def is_common_word(word: str, lang: str = "en") -> bool:
+    """True for ordinary words that news uses often ("Reading", "Mobile", "Nice"),
+    not for names that are frequent because they are famous ("Liverpool", "Washington").
+
+    English has a dictionary that keeps case; other languages go by frequency alone.
+    """
+    if lang != "en":
+        return zipf_frequency(word, lang) >= OTHER_LANGUAGE_COMMON_ZIPF
     return word in _dictionary_words() and zipf_frequency(word, "en") >= COMMON_ZIPF
 
 
@@ -173,10 +180,11 @@ _DATELINE = re.compile(r"[ \t]*(?:,[ \t]*[\w .,]{1,40}?)?[ \t]*(\([^()\n]{1,40}\
                        r"[-\u2013\u2014:\"\u201c]")
 
 
-def find_names(text: str, has_key: Callable[[str], bool]) -> list[Found]:
+def find_names(text: str, has_key: Callable[[str], bool], lang: str = "en") -> list[Found]:
     """Every place-name candidate in ``text``, left to right, not overlapping.
 
-    ``has_key(key)`` tells whether the gazetteer knows a name key.
+    ``has_key(key)`` tells whether the gazetteer knows a name key; ``lang`` is the text's
+    language (ISO 639-1): the rules that read capitals as names are English's.
     """
     folded = fold(text)
     words = _words(text, folded)
@@ -189,11 +197,13 @@ def find_names(text: str, has_key: Callable[[str], bool]) -> list[Found]:
             i += 1
             continue
         match = _longest_match(text, words, i, has_key)
+        if match is None and lang == "de" and w.folded.endswith("s") and has_key(w.folded[:-1]):
+            match = (i, w.folded[:-1])  # German genitive: "Afghanistans", "Kabuls"
         if match is None:
             i += 1
             continue
         j, key = match
-        f = _found(text, words, i, j, key, line_titlecase)
+        f = _found(text, words, i, j, key, line_titlecase, lang)
         if f is not None:
             found.append(f)
         i = j + 1
@@ -228,7 +238,7 @@ def _longest_match(text: str, words: list[_Word], i: int,
 
 
 def _found(text: str, words: list[_Word], i: int, j: int, key: str,
-           line_titlecase: dict[int, bool]) -> Found | None:
+           line_titlecase: dict[int, bool], lang: str) -> Found | None:
     first, last = words[i], words[j]
     start, end = first.start, last.end
     # "U.S." and "D.C.": keep the final dot of a dotted abbreviation.
@@ -248,13 +258,13 @@ def _found(text: str, words: list[_Word], i: int, j: int, key: str,
         if nxt_text in ORG_SUFFIX:
             org = True
         elif (nxt_text.lower() not in _CUE_KIND and not nxt.upper
-              and not is_common_word(nxt.folded)):
+              and not is_common_word(nxt.folded, lang)):
             # "Sami Hamdi": a name goes on. Not "Florida The controversy...", where a lost
             # full stop runs two sentences together.
             continues = True
     prev = words[i - 1] if i > 0 else None
     if prev is not None:
-        person = _after_name_part(text, words, i, titlecase)
+        person = _after_name_part(text, words, i, titlecase, lang)
         # "Ministry of Commerce", "University of Alberta", "Bank of the Philippines".
         m = _OF_ORG.search(text, max(0, start - 40), start)
         if m and m.group(1) in ORG_SUFFIX:
@@ -266,7 +276,7 @@ def _found(text: str, words: list[_Word], i: int, j: int, key: str,
     ws = tuple(x.folded for x in span_words)
     if len(ws) == 1 and ws[0] in CALENDAR:
         return None
-    common = all(is_common_word(x) for x in ws if x not in INNER_LOWER)
+    common = all(is_common_word(x, lang) for x in ws if x not in INNER_LOWER)
     surface = text[start:end]
     camel = any(not w.isupper() and any(c.isupper() for c in w[1:])
                 for w in surface.replace(".", " ").split())
@@ -275,20 +285,26 @@ def _found(text: str, words: list[_Word], i: int, j: int, key: str,
                  _cue(text, start, end), org, person, continues, shouted)
 
 
-def _after_name_part(text: str, words: list[_Word], i: int, titlecase: bool) -> bool:
+def _after_name_part(text: str, words: list[_Word], i: int, titlecase: bool,
+                     lang: str = "en") -> bool:
     """Whether word ``i`` follows a title or another part of a person's name."""
     prev = words[i - 1]
     gap = text[prev.end:words[i].start]
     prev_text = text[prev.start:prev.end]
     if prev.cap:
-        if gap in (" ", ". ", "\t") and (prev_text in TITLES or len(prev_text) == 1):
+        if (gap in (" ", ". ", "\t") and prev_text in TITLES) or (
+                gap == ". " and len(prev_text) == 1):
             return True  # "Mullah Omar", "Gen. McKenzie", "Johnathan J. Dunbar"
         if gap not in (" ", "\t") or titlecase or prev_text in QUALIFIERS or prev.upper:
             return False
+        if lang != "en":
+            # German capitalises every noun ("die Provinz Helmand"): only a first name
+            # says "person" there.
+            return is_first_name(prev.folded)
         if not _sentence_initial(text, prev.start):
             return True  # "Ismail Khan", "University Belfast"
         # At a sentence start a capital says nothing, but a first name still does.
-        return is_first_name(prev.folded) or not is_common_word(prev.folded)
+        return is_first_name(prev.folded) or not is_common_word(prev.folded, lang)
     # "Philippe de Marigny de Mandeville", "Ludwig van Beethoven".
     if prev.folded in NAME_PARTICLES and gap == " " and i >= 2:
         before = words[i - 2]

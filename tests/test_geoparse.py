@@ -116,6 +116,31 @@ def test_georgia_by_context(parser):
     assert ("Georgia", "admin1", "US") in [(g[0], g[2], g[3]) for g in us]
 
 
-def test_exonyms_in_other_languages(parser):
-    got = found(parser, "Die Taliban haben Kundus eingenommen. Les talibans sont aux portes de Caboul.")
-    assert [(g[0], g[1]) for g in got] == [("Kundus", "Kunduz"), ("Caboul", "Kabul")]
+GERMAN = ("Die Taliban haben nach tagelangen Kämpfen die Provinzhauptstadt Kundus im Norden "
+          "Afghanistans eingenommen. Auch in Herat und Kandahar toben schwere Gefechte. Die "
+          "Regierung in Kabul hat Verstärkung in die Provinz Helmand geschickt. Die Gespräche "
+          "in Doha stocken.")
+FRENCH = ("Les talibans se sont emparés de Kandahar, la deuxième ville d'Afghanistan, et de "
+          "Hérat, dans l'ouest du pays. À Caboul, le gouvernement a dépêché des renforts vers "
+          "Lashkar Gah, capitale de la province du Helmand. Les négociations de Doha sont au "
+          "point mort.")
+SPANISH = ("Los talibanes tomaron Kandahar, la segunda ciudad de Afganistán, y Herat, en el "
+           "oeste del país. En Kabul, el Gobierno envió refuerzos a Lashkar Gah, capital de la "
+           "provincia de Helmand. Las negociaciones en Doha están estancadas.")
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    (GERMAN, ["Kunduz", "Afghanistan", "Herat", "Kandahar", "Kabul", "Helmand", "Doha"]),
+    (FRENCH, ["Kandahar", "Afghanistan", "Herat", "Kabul", "Lashkar Gah", "Helmand", "Doha"]),
+    (SPANISH, ["Kandahar", "Afghanistan", "Herat", "Kabul", "Lashkar Gah", "Helmand", "Doha"]),
+], ids=["de", "fr", "es"])
+def test_other_languages_map_like_english(parser, text, expected):
+    """Exonyms ("Kundus", "Caboul", "Afganistán"), German genitives ("Afghanistans") and
+    German capitalised nouns before names ("die Provinz Helmand") all resolve."""
+    got = [fold(m.place.name) for m in parser.mentions(text)]
+    assert got == [fold(e) for e in expected]
+
+
+def test_exonyms_in_short_texts(parser):
+    got = found(parser, "Les talibans sont aux portes de Caboul. Die Taliban stehen vor Kundus.")
+    assert [(g[0], g[1]) for g in got] == [("Caboul", "Kabul"), ("Kundus", "Kunduz")]
