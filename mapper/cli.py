@@ -24,36 +24,190 @@ def main() -> None:
     """mapper: put the places that news articles name on an interactive map."""
 
 
-@main.command()
-@click.argument("articles_dir", default="seeds", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--out", "out_dir", default="maps", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for index.html, places.geojson and mentions.csv.")
-@click.option("--title", default="mapper", show_default=True, help="Title of the map page.")
-def build(articles_dir: Path, out_dir: Path, title: str) -> None:
-    """Geoparse every .txt/.md article in ARTICLES_DIR (default: seeds/) and write the map.
+def _build_options(command):
+    """The options of every command that builds a map (build, add, watch)."""
+    options = [
+        click.option("--out", "out_dir", default="maps", show_default=True,
+                     type=click.Path(file_okay=False, path_type=Path),
+                     help="Folder for index.html, the exports and the article index."),
+        click.option("--title", default="mapper", show_default=True,
+                     help="Title of the map page."),
+        click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+                     help="Articles parsed at once (processes)."),
+        click.option("--quiet", "-q", is_flag=True,
+                     help="No progress bar and no summary; problems and warnings only."),
+        click.option("--geocoder", default=None, metavar="SERVICE",
+                     help="Resolve names the gazetteer lacks online with this geopy service "
+                          "(e.g. nominatim). Answers are cached: each name is asked once."),
+        click.option("--geocoder-option", "geocoder_options", multiple=True,
+                     metavar="KEY=VALUE",
+                     help="Option of the geocoder (repeatable), e.g. domain=host:port, "
+                          "scheme=http, timeout=5, user_agent=..., min_delay_seconds=1."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
 
-    Unreadable articles are reported and skipped; the map is still written (exit code 3).
 
-    Example: mapper build seeds --out maps && xdg-open maps/index.html
-    """
+def _run_build(articles_dir: Path, out_dir: Path, *, title: str, jobs: int, quiet: bool,
+               geocoder: str | None, geocoder_options: tuple[str, ...],
+               scheduler: str | None = None):
+    """One incremental build with a progress bar, warnings and a summary; raises
+    ClickException on a library error. Returns the BuildResult."""
+    import warnings
+
     from mapper.pipeline import build as run_build
 
     if not articles_dir.is_dir():
         raise click.ClickException(f"{articles_dir}: no such folder of articles")
+    online = None
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            from tqdm import tqdm
+
+            bar = tqdm(total=total, unit="article", desc="parsing", file=sys.stderr,
+                       disable=quiet or not sys.stderr.isatty(), leave=False)
+        bar.update(done - bar.n)
+
     try:
-        result = run_build(articles_dir, out_dir, title=title)
+        if geocoder:
+            from mapper.online import make_resolver
+
+            online = make_resolver(geocoder, geocoder_options)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            result = run_build(articles_dir, out_dir, title=title, jobs=jobs, online=online,
+                               progress=progress, scheduler=scheduler)
     except MapperError as exc:
         raise click.ClickException(str(exc)) from exc
+    finally:
+        if bar is not None:
+            bar.close()
+        if online is not None:
+            online.close()
+    for w in caught:
+        click.echo(f"warning: {w.message}", err=True)
     for problem in result.problems:
         click.echo(f"skipped {problem.path}: {problem.message}", err=True)
-    click.echo(
-        f"mapper: {result.articles} articles, {result.places} places, "
-        f"{result.mentions} mentions -> {result.map_path}"
-        + (f" ({len(result.problems)} skipped)" if result.problems else "")
-    )
+    if not quiet:
+        click.echo(
+            f"mapper: {result.articles} articles, {result.places} places, "
+            f"{result.mentions} mentions -> {result.map_path}"
+            + (f" ({len(result.problems)} skipped)" if result.problems else "")
+        )
+        click.echo(_changes(result))
+    return result
+
+
+def _changes(result) -> str:
+    """One line: what this build changed."""
+    def names(items: tuple[str, ...]) -> str:
+        shown = ", ".join(items[:5]) + (f", ... ({len(items) - 5} more)" if len(items) > 5
+                                        else "")
+        return f" ({shown})" if items else ""
+
+    return (f"changes: {len(result.new)} new, {len(result.changed)} changed, "
+            f"{len(result.removed)} removed, "
+            f"{result.unchanged} unchanged articles; "
+            f"places +{len(result.places_added)}{names(result.places_added)} "
+            f"-{len(result.places_removed)}{names(result.places_removed)}")
+
+
+@main.command()
+@click.argument("articles_dir", default="seeds", type=click.Path(file_okay=False, path_type=Path))
+@_build_options
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="Parse on this Dask cluster (tcp://host:8786) instead of --jobs processes; "
+                   "needs mapper's dask extra on the workers.")
+def build(articles_dir: Path, out_dir: Path, title: str, jobs: int, quiet: bool,
+          geocoder: str | None, geocoder_options: tuple[str, ...],
+          scheduler: str | None) -> None:
+    """Geoparse the .txt/.md articles in ARTICLES_DIR (default: seeds/) and write the map.
+
+    Only articles that are new or changed since the last build into the same --out folder
+    are parsed (the article index, mapper-index.sqlite, remembers the rest). Writes
+    index.html, places.html, places.geojson, mentions.csv, mentions.geojson and places.gpkg.
+    Unreadable articles are reported and skipped; the map is still written (exit code 3).
+
+    Example: mapper build seeds --out maps && xdg-open maps/index.html
+    """
+    result = _run_build(articles_dir, out_dir, title=title, jobs=jobs, quiet=quiet,
+                        geocoder=geocoder, geocoder_options=geocoder_options,
+                        scheduler=scheduler)
     if result.problems:
         sys.exit(EXIT_SKIPPED)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True,
+                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--to", "corpus_dir", default="seeds", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="The corpus folder to copy the articles into.")
+@_build_options
+def add(files: tuple[Path, ...], corpus_dir: Path, out_dir: Path, title: str, jobs: int,
+        quiet: bool, geocoder: str | None, geocoder_options: tuple[str, ...]) -> None:
+    """Copy article FILES into the corpus folder, then rebuild its map.
+
+    A file whose name is already taken by the same content is left as it is; if a name is
+    taken by a different article, nothing is copied (exit code 1): rename the new file.
+
+    Example: mapper add ~/Downloads/kabul-airport.txt --to seeds --out maps
+    """
+    from mapper.inbox import add_articles
+
+    try:
+        copied, present = add_articles(files, corpus_dir)
+    except MapperError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not quiet:
+        for path in copied:
+            click.echo(f"added {path}")
+        for path in present:
+            click.echo(f"already there: {path}")
+    result = _run_build(corpus_dir, out_dir, title=title, jobs=jobs, quiet=quiet,
+                        geocoder=geocoder, geocoder_options=geocoder_options)
+    if result.problems:
+        sys.exit(EXIT_SKIPPED)
+
+
+@main.command()
+@click.argument("articles_dir", default="seeds", type=click.Path(file_okay=False, path_type=Path))
+@_build_options
+@click.option("--debounce", default=500, show_default=True, type=click.IntRange(min=0),
+              help="Milliseconds of quiet before a burst of changes triggers a rebuild.")
+def watch(articles_dir: Path, out_dir: Path, title: str, jobs: int, quiet: bool,
+          geocoder: str | None, geocoder_options: tuple[str, ...], debounce: int) -> None:
+    """Build the map of ARTICLES_DIR, then rebuild it whenever its articles change.
+
+    Stop with Ctrl-C. A failed rebuild is reported and watching goes on.
+
+    Example: mapper watch seeds --out maps
+    """
+    from mapper.watching import watch_folder
+
+    options = dict(title=title, jobs=jobs, quiet=quiet, geocoder=geocoder,
+                   geocoder_options=geocoder_options)
+
+    def rebuild(paths: set[str]) -> None:
+        if not quiet:
+            click.echo(f"{len(paths)} change(s) in {articles_dir}: rebuilding")
+        try:
+            _run_build(articles_dir, out_dir, **options)
+        except click.ClickException as exc:
+            click.echo(f"Error: {exc.format_message()}", err=True)
+
+    _run_build(articles_dir, out_dir, **options)
+    if not quiet:
+        click.echo(f"watching {articles_dir} (Ctrl-C to stop)")
+    try:
+        watch_folder(articles_dir, rebuild, out_dir=out_dir, debounce_ms=debounce)
+    except KeyboardInterrupt:
+        if not quiet:
+            click.echo("stopped")
 
 
 @main.command()

@@ -3,7 +3,8 @@ what changed.
 
 ``<out>/mapper-index.sqlite`` (SQLite, standard library) holds per article its content hash,
 metadata and blanked text, its resolved mentions (offsets, surface, place fields, score,
-demonym), its excerpts and the names no geocoder could resolve. ``meta`` holds the schema
+demonym), its excerpts, its lines of the mention exports, and the names no geocoder could
+resolve. ``meta`` holds the schema
 version and the *fingerprint* of whatever produced the rows (parser code, gazetteer data,
 online geocoder); an index with another version or fingerprint, or one SQLite cannot read,
 is never used: :meth:`ArticleIndex.open` discards it and says why.
@@ -15,6 +16,7 @@ killed at any point leaves each article's rows complete or absent, never half-wr
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -22,7 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mapper.errors import ArticleIndexError
-from mapper.models import Article, Excerpt, Mention, Place
+from mapper.models import Article, Excerpt, Mention
+from mapper.store import PlaceCount
 
 #: Bump when the tables change: an index of another version is rebuilt, not migrated.
 SCHEMA_VERSION = 1
@@ -33,31 +36,29 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE articles (
     id TEXT PRIMARY KEY, sha256 TEXT NOT NULL, path TEXT NOT NULL, title TEXT NOT NULL,
     date TEXT, text TEXT NOT NULL,
-    pending INTEGER NOT NULL DEFAULT 0  -- 1: an online lookup failed; parse again next time
+    pending INTEGER NOT NULL DEFAULT 0,  -- 1: an online lookup failed; parse again next time
+    -- JSON [[place_key, start, length, text or null (a slice of text), [s, e, ...]], ...]
+    excerpts TEXT NOT NULL,
+    -- The article's rows of mentions.csv and features of mentions.geojson, ready to join:
+    -- a rebuild concatenates them instead of formatting 200,000 mentions again.
+    csv TEXT NOT NULL, geojson TEXT NOT NULL
 );
 CREATE INDEX articles_sha256 ON articles (sha256);
 CREATE TABLE mentions (
-    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE ON UPDATE CASCADE,
+    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
     start INTEGER NOT NULL, "end" INTEGER NOT NULL, surface TEXT NOT NULL,
     place_key TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, country TEXT NOT NULL,
     lat REAL NOT NULL, lon REAL NOT NULL, geonameid INTEGER, admin1 TEXT NOT NULL,
     population INTEGER NOT NULL, score REAL NOT NULL, demonym INTEGER NOT NULL
 );
 CREATE INDEX mentions_article ON mentions (article_id);
-CREATE TABLE excerpts (
-    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE ON UPDATE CASCADE,
-    place_key TEXT NOT NULL, start INTEGER NOT NULL, length INTEGER NOT NULL,
-    text TEXT,  -- NULL when the excerpt is the slice text[start:start + length] of the article
-    marks TEXT NOT NULL  -- "s:e,s:e" relative to the excerpt
-);
-CREATE INDEX excerpts_article ON excerpts (article_id);
 CREATE TABLE unresolved (
-    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE ON UPDATE CASCADE,
+    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
     start INTEGER NOT NULL, "end" INTEGER NOT NULL, surface TEXT NOT NULL
 );
 CREATE INDEX unresolved_article ON unresolved (article_id);
 """
-_TABLES = {"meta", "articles", "mentions", "excerpts", "unresolved"}
+_TABLES = {"meta", "articles", "mentions", "unresolved"}
 
 
 @dataclass(frozen=True)
@@ -71,15 +72,24 @@ class Record:
     """Unknown-name candidates that no geocoder resolved: (start, end, surface)."""
     pending: bool = False
     """An online lookup failed for this article: parse it again on the next build."""
+    csv: str = ""
+    """The article's lines of ``mentions.csv`` (see :func:`mapper.store.csv_text`)."""
+    geojson: str = ""
+    """The article's features of ``mentions.geojson`` (see :mod:`mapper.exports`)."""
 
 
 @dataclass(frozen=True)
 class Snapshot:
-    """The whole index in memory, every list in a stable order (by article id, offset)."""
+    """What the outputs are made of, every list in a stable order (by article id, offset)."""
 
     articles: list[Article]
-    mentions: list[Mention]
     excerpts: list[Excerpt]
+    places: list[PlaceCount]
+    mentions: int
+    csv: list[str]
+    """Each article's lines of ``mentions.csv``, by article id."""
+    geojson: list[str]
+    """Each article's features of ``mentions.geojson``, by article id."""
     unresolved: int
 
 
@@ -139,36 +149,32 @@ class ArticleIndex:
         return dict(self._query("SELECT place_key, min(name) FROM mentions GROUP BY place_key"))
 
     def load(self) -> Snapshot:
-        """Every article, mention and excerpt of the index, in a stable order."""
+        """Everything the outputs are made of, in a stable order."""
         articles: list[Article] = []
-        by_id: dict[str, Article] = {}
-        for aid, sha, path, title, date, text in self._query(
-                "SELECT id, sha256, path, title, date, text FROM articles ORDER BY id"):
-            a = Article(aid, path, title, dt.date.fromisoformat(date) if date else None, text,
-                        sha)
-            articles.append(a)
-            by_id[aid] = a
-        places: dict[tuple, Place] = {}
-        mentions = []
-        for r in self._query(
-                'SELECT article_id, start, "end", surface, place_key, name, kind, country, '
-                "lat, lon, geonameid, admin1, population, score, demonym FROM mentions "
-                'ORDER BY article_id, start, "end", place_key'):
-            pkey = r[4:13]
-            place = places.get(pkey)
-            if place is None:
-                place = places[pkey] = Place(r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11],
-                                             r[12])
-            mentions.append(Mention(r[0], r[1], r[2], r[3], place, r[13], bool(r[14])))
-        excerpts = []
-        for aid, pkey, start, length, text, marks in self._query(
-                "SELECT article_id, place_key, start, length, text, marks FROM excerpts "
-                "ORDER BY article_id, start, place_key, length"):
-            if text is None:
-                text = by_id[aid].text[start:start + length]
-            excerpts.append(Excerpt(aid, pkey, start, text, _unmarks(marks)))
+        excerpts: list[Excerpt] = []
+        csv_parts: list[str] = []
+        geojson_parts: list[str] = []
+        for aid, sha, path, title, date, text, found, csv, geojson in self._query(
+                "SELECT id, sha256, path, title, date, text, excerpts, csv, geojson "
+                "FROM articles ORDER BY id"):
+            articles.append(Article(aid, path, title, dt.date.fromisoformat(date) if date
+                                    else None, text, sha))
+            for pkey, start, length, etext, flat in json.loads(found):
+                marks = tuple(zip(flat[0::2], flat[1::2], strict=True))
+                excerpts.append(Excerpt(aid, pkey, start, text[start:start + length]
+                                        if etext is None else etext, marks))
+            csv_parts.append(csv)
+            geojson_parts.append(geojson)
+        ids: dict[str, list[str]] = {}
+        for key, aid in self._query("SELECT DISTINCT place_key, article_id FROM mentions"):
+            ids.setdefault(key, []).append(aid)
+        places = [PlaceCount(key, name, kind, country, lat, lon, n, tuple(sorted(ids[key])))
+                  for key, name, kind, country, lat, lon, n in self._query(
+                      "SELECT place_key, min(name), min(kind), min(country), min(lat), "
+                      "min(lon), count(*) FROM mentions GROUP BY place_key ORDER BY place_key")]
         (unresolved,), = self._query("SELECT count(*) FROM unresolved")
-        return Snapshot(articles, mentions, excerpts, unresolved)
+        return Snapshot(articles, excerpts, places, sum(p.mentions for p in places), csv_parts,
+                        geojson_parts, unresolved)
 
     # -- writing (each call is one transaction) ------------------------------------------
 
@@ -178,27 +184,21 @@ class ArticleIndex:
             for rec in records:
                 a = rec.article
                 c.execute("DELETE FROM articles WHERE id = ?", (a.id,))
-                c.execute("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?)", (
+                found = [[e.place_key, e.start, len(e.text),
+                          None if a.text[e.start:e.start + len(e.text)] == e.text else e.text,
+                          [x for span in e.marks for x in span]] for e in rec.excerpts]
+                c.execute("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
                     a.id, a.sha256, a.path, a.title, a.date.isoformat() if a.date else None,
-                    a.text, int(rec.pending)))
+                    a.text, int(rec.pending),
+                    json.dumps(found, ensure_ascii=False, separators=(",", ":")),
+                    rec.csv, rec.geojson))
                 c.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
                     (a.id, m.start, m.end, m.surface, m.place.key, m.place.name, m.place.kind,
                      m.place.country, m.place.lat, m.place.lon, m.place.geonameid,
                      m.place.admin1, m.place.population, m.score, int(m.demonym))
                     for m in rec.mentions])
-                c.executemany("INSERT INTO excerpts VALUES (?, ?, ?, ?, ?, ?)", [
-                    (a.id, e.place_key, e.start, len(e.text),
-                     None if a.text[e.start:e.start + len(e.text)] == e.text else e.text,
-                     _marks(e.marks))
-                    for e in rec.excerpts])
                 c.executemany("INSERT INTO unresolved VALUES (?, ?, ?, ?)",
                               [(a.id, s, e, surface) for s, e, surface in rec.unresolved])
-
-    def rename(self, old_id: str, new_id: str, path: str) -> None:
-        """Give the rows of article ``old_id`` to ``new_id`` (the same file, moved)."""
-        with self._write() as c:
-            # ON UPDATE CASCADE moves the mentions, excerpts and unresolved names along.
-            c.execute("UPDATE articles SET id = ?, path = ? WHERE id = ?", (new_id, path, old_id))
 
     def remove(self, ids: Iterable[str]) -> None:
         """Forget the articles ``ids`` and everything found in them."""
@@ -288,11 +288,3 @@ def _discard(path: Path) -> None:
         p.unlink(missing_ok=True)
 
 
-def _marks(marks: Sequence[tuple[int, int]]) -> str:
-    return ",".join(f"{s}:{e}" for s, e in marks)
-
-
-def _unmarks(text: str) -> tuple[tuple[int, int], ...]:
-    if not text:
-        return ()
-    return tuple((int(s), int(e)) for s, _, e in (p.partition(":") for p in text.split(",")))

@@ -9,6 +9,7 @@ index, in a stable order, so the same articles give the same bytes however they 
 from __future__ import annotations
 
 import os
+import time
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from pathlib import Path
 from mapper.corpus import Problem, read_article
 from mapper.errors import ArticleError, MapperWarning
 from mapper.excerpts import excerpts_for
-from mapper.exports import write_exports
+from mapper.exports import feature_lines, write_exports
 from mapper.fingerprint import fingerprint
 from mapper.gazetteer import Gazetteer, default_gazetteer
 from mapper.geoparse import Geoparser
@@ -27,7 +28,7 @@ from mapper.online import DEFAULT_SCORE, OnlineResolver
 from mapper.parallel import parse_many
 from mapper.render import write_map
 from mapper.scan import scan
-from mapper.store import places_frame
+from mapper.store import csv_text, mention_rows, places_frame_of
 from mapper.unknown import unknown_names
 
 #: Articles parsed between two commits of the index: a killed build loses at most this many.
@@ -53,8 +54,6 @@ class BuildResult:
     """Ids of articles parsed again: their bytes changed (or an online lookup had failed)."""
     removed: tuple[str, ...] = field(default=())
     """Ids of articles gone from the folder (or now unreadable), dropped from the map."""
-    renamed: tuple[tuple[str, str], ...] = field(default=())
-    """(old id, new id) of files moved or renamed: their parse was kept, not redone."""
     unchanged: int = 0
     places_added: tuple[str, ...] = field(default=())
     """Names of places on the map now that were not before (sorted)."""
@@ -73,6 +72,7 @@ class BuildResult:
 def build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
           gazetteer: Gazetteer | None = None, title: str = "mapper", jobs: int = 1,
           online: OnlineResolver | None = None, progress: Progress | None = None,
+          scheduler: object = None, timings: dict[str, float] | None = None,
           ) -> BuildResult:
     """Geoparse the new and changed articles of ``articles_dir`` and write ``index.html``,
     ``places.geojson``, ``mentions.csv``, ``mentions.geojson`` and ``places.gpkg`` into
@@ -82,10 +82,14 @@ def build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str],
     committed every :data:`BATCH` articles and each output is replaced atomically, so a
     failed or killed build leaves the previous map as it was and a usable index.
     ``online`` resolves names the gazetteer lacks (see :mod:`mapper.online`).
+    ``jobs`` worker processes or the Dask ``scheduler`` (an address or a ``Client``) parse
+    (see :mod:`mapper.parallel`). ``timings``, when given, receives seconds per stage.
     """
+    lap = _Laps(timings)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     gaz = gazetteer or default_gazetteer()
+    lap("gazetteer")
     notes: list[str] = []
     index, reason = ArticleIndex.open(out / INDEX_NAME,
                                       fingerprint(gaz, online.identity if online else ""))
@@ -96,19 +100,13 @@ def build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str],
         known = index.known()
         before = index.place_names()
         problems: list[Problem] = []
-        to_read, renamed, unchanged = [], [], 0
+        to_read, unchanged = [], 0
         present = {e.id for e in entries}
-        gone = {i: sha for i, (sha, pending) in known.items() if i not in present and not pending}
-        gone_by_hash = {sha: i for i, sha in sorted(gone.items(), reverse=True)}
         for e in entries:
             if e.note:
                 problems.append(Problem(str(e.path), e.note))
             elif e.id in known and e.sha256 == known[e.id][0] and not known[e.id][1]:
                 unchanged += 1
-            elif e.id not in known and e.sha256 is not None and e.sha256 in gone_by_hash:
-                old = gone_by_hash.pop(e.sha256)
-                index.rename(old, e.id, str(e.path))
-                renamed.append((old, e.id))
             else:
                 to_read.append(e)
         articles: list[Article] = []
@@ -117,23 +115,26 @@ def build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str],
                 articles.append(read_article(e.path, root=articles_dir))
             except ArticleError as exc:
                 problems.append(Problem(str(e.path), exc.reason))
-        moved = {old for old, _ in renamed}
         failed = {e.id for e in to_read if e.id in known} - {a.id for a in articles}
-        removed = sorted(({i for i in known if i not in present} - moved) | failed)
+        removed = sorted({i for i in known if i not in present} | failed)
         index.remove(removed)
-        _parse(index, articles, gaz, jobs, online, progress, notes)
+        lap("read")
+        _parse(index, articles, gaz, jobs, online, progress, notes, scheduler, lap)
         snapshot = index.load()
         after = index.place_names()
-    mentions = snapshot.mentions
-    places = places_frame(mentions, gaz)
-    write_exports(places, mentions, snapshot.excerpts, snapshot.articles, out)
+        lap("index")
+    places = places_frame_of(snapshot.places, gaz)
+    write_exports(places, csv_text([], header=True) + "".join(snapshot.csv), snapshot.geojson,
+                  out)
+    lap("write")
     map_path = write_map(places, snapshot.excerpts, snapshot.articles, out, title=title)
+    lap("render")
     return BuildResult(
-        articles=len(snapshot.articles), places=len(places), mentions=len(mentions),
+        articles=len(snapshot.articles), places=len(places), mentions=snapshot.mentions,
         out_dir=out, map_path=map_path, problems=tuple(problems),
         new=tuple(a.id for a in articles if a.id not in known),
         changed=tuple(a.id for a in articles if a.id in known),
-        removed=tuple(removed), renamed=tuple(renamed), unchanged=unchanged,
+        removed=tuple(removed), unchanged=unchanged,
         places_added=tuple(sorted(after[k] for k in after.keys() - before.keys())),
         places_removed=tuple(sorted(before[k] for k in before.keys() - after.keys())),
         unresolved=snapshot.unresolved, warnings=tuple(notes),
@@ -141,7 +142,8 @@ def build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str],
 
 
 def _parse(index: ArticleIndex, articles: Sequence[Article], gaz: Gazetteer, jobs: int,
-           online: OnlineResolver | None, progress: Progress | None, notes: list[str]) -> None:
+           online: OnlineResolver | None, progress: Progress | None, notes: list[str],
+           scheduler: object = None, lap: _Laps | None = None) -> None:
     """Parse ``articles`` in batches through :func:`mapper.parallel.parse_many` and commit
     each batch's records to ``index``."""
     parser = Geoparser(gaz)
@@ -151,10 +153,18 @@ def _parse(index: ArticleIndex, articles: Sequence[Article], gaz: Gazetteer, job
     for lo in range(0, total, BATCH):
         batch = articles[lo:lo + BATCH]
         records = []
-        for article, found in zip(batch, parse_many(batch, jobs=jobs, parser=parser),
-                                  strict=True):
+        # scheduler only when given: parse_many's callers-to-be may not all take it yet.
+        extra = {"scheduler": scheduler} if scheduler is not None else {}
+        found_all = parse_many(batch, jobs=jobs, parser=parser, **extra)
+        if lap:
+            lap("geoparse")
+        for article, found in zip(batch, found_all, strict=True):
             records.append(_record(article, found, gaz, online, notes))
+        if lap:
+            lap("excerpts")
         index.put(records)
+        if lap:
+            lap("index")
         if progress:
             progress(lo + len(batch), total)
 
@@ -180,7 +190,24 @@ def _record(article: Article, found: list[Mention], gaz: Gazetteer,
         else:
             mentions.append(Mention(article.id, start, end, surface, place, DEFAULT_SCORE))
     mentions.sort(key=lambda m: (m.start, m.end, m.place.key))
-    return Record(article, mentions, excerpts_for(article, mentions), unresolved, pending)
+    excerpts = excerpts_for(article, mentions)
+    rows = mention_rows(mentions, excerpts, [article])
+    return Record(article, mentions, excerpts, unresolved, pending, csv_text(rows),
+                  feature_lines(rows))
+
+
+class _Laps:
+    """Adds the seconds since the last lap to ``timings[stage]`` (for the benchmark)."""
+
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        self.timings = timings
+        self.last = time.perf_counter()
+
+    def __call__(self, stage: str) -> None:
+        if self.timings is not None:
+            now = time.perf_counter()
+            self.timings[stage] = self.timings.get(stage, 0.0) + now - self.last
+            self.last = now
 
 
 def _warn(notes: list[str], message: str) -> None:

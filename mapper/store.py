@@ -1,4 +1,4 @@
-"""Mentions -> tables: the places GeoDataFrame the map is drawn from, and the GIS exports.
+"""Mentions -> tables: the places GeoDataFrame the map is drawn from, and mention rows.
 
 Columns of :func:`places_frame` (one row per place, sorted by mentions, then key):
 ``key, name, kind, country, mentions, n_articles, article_ids (|-joined), alt_names
@@ -10,10 +10,10 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
-import pandas as pd
 from shapely.geometry import Point
 
 from mapper.atomic import write_text
@@ -26,32 +26,56 @@ MENTION_COLUMNS = ["article_id", "title", "date", "start", "end", "surface", "pl
                    "name", "kind", "country", "lat", "lon", "score", "demonym", "excerpt"]
 
 
-def places_frame(mentions: Sequence[Mention], gazetteer: Gazetteer | None = None,
-                 ) -> gpd.GeoDataFrame:
-    """One row per place that ``mentions`` name, with its counts; alternate names from
-    ``gazetteer`` (for the map's search) when given."""
+@dataclass(frozen=True)
+class PlaceCount:
+    """One place with how often and where it is mentioned (a row of :func:`places_frame`)."""
+
+    key: str
+    name: str
+    kind: str
+    country: str
+    lat: float
+    lon: float
+    mentions: int
+    article_ids: tuple[str, ...]
+    """Sorted."""
+
+
+def place_counts(mentions: Sequence[Mention]) -> list[PlaceCount]:
+    """The places ``mentions`` name, with their counts."""
     rows: dict[str, dict] = {}
     for m in mentions:
         p = m.place
         row = rows.get(p.key)
         if row is None:
-            row = rows[p.key] = {
-                "key": p.key, "name": p.name, "kind": p.kind, "country": p.country,
-                "mentions": 0, "articles": set(), "lat": p.lat, "lon": p.lon,
-            }
+            row = rows[p.key] = {"place": p, "mentions": 0, "articles": set()}
         row["mentions"] += 1
         row["articles"].add(m.article_id)
+    return [PlaceCount(r["place"].key, r["place"].name, r["place"].kind, r["place"].country,
+                       r["place"].lat, r["place"].lon, r["mentions"],
+                       tuple(sorted(r["articles"]))) for r in rows.values()]
+
+
+def places_frame(mentions: Sequence[Mention], gazetteer: Gazetteer | None = None,
+                 ) -> gpd.GeoDataFrame:
+    """One row per place that ``mentions`` name, with its counts; alternate names from
+    ``gazetteer`` (for the map's search) when given."""
+    return places_frame_of(place_counts(mentions), gazetteer)
+
+
+def places_frame_of(counts: Sequence[PlaceCount], gazetteer: Gazetteer | None = None,
+                    ) -> gpd.GeoDataFrame:
+    """:func:`places_frame` from counts made elsewhere (the article index counts in SQL)."""
     records = []
-    for row in sorted(rows.values(), key=lambda r: (-r["mentions"], r["key"])):
-        alt = gazetteer.alternates(row["key"]) if gazetteer is not None else ()
+    for row in sorted(counts, key=lambda r: (-r.mentions, r.key)):
+        alt = gazetteer.alternates(row.key) if gazetteer is not None else ()
         records.append({
-            "key": row["key"], "name": row["name"], "kind": row["kind"],
-            "country": row["country"], "mentions": row["mentions"],
-            "n_articles": len(row["articles"]),
-            "article_ids": "|".join(sorted(row["articles"])),
+            "key": row.key, "name": row.name, "kind": row.kind, "country": row.country,
+            "mentions": row.mentions, "n_articles": len(row.article_ids),
+            "article_ids": "|".join(row.article_ids),
             "alt_names": "|".join(alt),
             # Point takes (x, y): longitude first.
-            "geometry": Point(row["lon"], row["lat"]),
+            "geometry": Point(row.lon, row.lat),
         })
     return gpd.GeoDataFrame(records, columns=[*PLACE_COLUMNS, "geometry"], geometry="geometry",
                             crs="EPSG:4326")
@@ -85,23 +109,17 @@ def mention_rows(mentions: Sequence[Mention], excerpts: Sequence[Excerpt],
     return rows
 
 
-def mentions_frame(mentions: Sequence[Mention], excerpts: Sequence[Excerpt],
-                   articles: Sequence[Article]) -> gpd.GeoDataFrame:
-    """One row per mention (:data:`MENTION_COLUMNS` but lat/lon, which are the geometry)."""
-    rows = mention_rows(mentions, excerpts, articles)
-    frame = pd.DataFrame(rows, columns=MENTION_COLUMNS)
-    # points_from_xy takes (x, y): longitude first.
-    geometry = gpd.points_from_xy(frame["lon"], frame["lat"])
-    frame = frame.drop(columns=["lat", "lon"]).astype(
-        {"start": "int64", "end": "int64", "score": "float64", "demonym": "int64"})
-    return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
+def csv_text(rows: Sequence[Sequence], header: bool = False) -> str:
+    """``rows`` as CSV lines (the lines of ``mentions.csv``), with the header if asked."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    if header:
+        w.writerow(MENTION_COLUMNS)
+    w.writerows(rows)
+    return buf.getvalue()
 
 
 def write_mentions_csv(mentions: Sequence[Mention], excerpts: Sequence[Excerpt],
                        articles: Sequence[Article], path: Path) -> None:
     """``mentions.csv``: one row per mention with its article, place and excerpt."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(MENTION_COLUMNS)
-    w.writerows(mention_rows(mentions, excerpts, articles))
-    write_text(path, buf.getvalue())
+    write_text(path, csv_text(mention_rows(mentions, excerpts, articles), header=True))

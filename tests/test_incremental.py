@@ -38,9 +38,9 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Ids of the articles handed to ``parse_many``, in order, across builds."""
     seen: list[str] = []
 
-    def counting(articles, *, jobs=1, parser=None):
+    def counting(articles, *, jobs=1, parser=None, **options):
         seen.extend(a.id for a in articles)
-        return parse_many(articles, jobs=jobs, parser=parser)
+        return parse_many(articles, jobs=jobs, parser=parser, **options)
 
     monkeypatch.setattr(pipeline, "parse_many", counting)
     return seen
@@ -107,7 +107,7 @@ def test_removing_an_article_removes_its_places(tmp_path: Path, parses: list[str
     assert "lima.txt" not in (out / "mentions.csv").read_text(encoding="utf-8")
 
 
-def test_renamed_article_is_not_parsed_again(tmp_path: Path, parses: list[str]) -> None:
+def test_moved_article_is_removed_and_added(tmp_path: Path, parses: list[str]) -> None:
     corpus = write_articles(tmp_path / "corpus", ["dhaka.txt", "lima.txt"])
     out = tmp_path / "out"
     pipeline.build(corpus, out)
@@ -115,11 +115,13 @@ def test_renamed_article_is_not_parsed_again(tmp_path: Path, parses: list[str]) 
     (corpus / "sub").mkdir()
     (corpus / "lima.txt").rename(corpus / "sub" / "peru.txt")
     result = pipeline.build(corpus, out)
-    assert parses == []
-    assert result.renamed == (("lima.txt", "sub/peru.txt"),) and result.removed == ()
+    assert parses == ["sub/peru.txt"]
+    assert result.new == ("sub/peru.txt",) and result.removed == ("lima.txt",)
+    assert result.places_added == result.places_removed == ()
     ids = {a[0] for a in payload(out / "index.html")["articles"]}
     assert ids == {"dhaka.txt", "sub/peru.txt"}
-    assert "sub/peru.txt" in (out / "mentions.csv").read_text(encoding="utf-8")
+    csv_text = (out / "mentions.csv").read_text(encoding="utf-8")
+    assert "sub/peru.txt" in csv_text and "lima.txt" not in csv_text
 
 
 def test_article_that_becomes_unreadable_leaves_the_map(tmp_path: Path) -> None:

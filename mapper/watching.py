@@ -1,0 +1,42 @@
+"""Rebuild a map whenever the articles of its folder change (watchfiles, debounced)."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+from watchfiles import Change, watch
+
+from mapper.corpus import EXTENSIONS
+
+
+def article_filter(out_dir: str | os.PathLike[str] | None = None,
+                   ) -> Callable[[Change, str], bool]:
+    """Changes that can alter the map: article files and deleted folders, not hidden files
+    (our own temporary files are hidden) and nothing inside the output folder."""
+    out = Path(out_dir).resolve() if out_dir is not None else None
+
+    def keep(change: Change, path: str) -> bool:
+        p = Path(path)
+        if any(part.startswith(".") for part in p.parts[-3:]):
+            return False
+        if out is not None and (p.resolve() == out or out in p.resolve().parents):
+            return False
+        return p.name.lower().endswith(EXTENSIONS) or change == Change.deleted
+
+    return keep
+
+
+def watch_folder(folder: str | os.PathLike[str], on_change: Callable[[set[str]], None], *,
+                 out_dir: str | os.PathLike[str] | None = None, debounce_ms: int = 500,
+                 stop_event: threading.Event | None = None) -> None:
+    """Call ``on_change(paths)`` after each burst of changes to articles under ``folder``.
+
+    Changes within ``debounce_ms`` of each other make one call (saving a file is often
+    several events). Returns when ``stop_event`` is set; Ctrl-C raises KeyboardInterrupt.
+    """
+    for changes in watch(folder, watch_filter=article_filter(out_dir), debounce=debounce_ms,
+                         stop_event=stop_event, rust_timeout=500, yield_on_timeout=False):
+        on_change({path for _, path in changes})

@@ -1,0 +1,113 @@
+"""The GIS exports: valid layers in EPSG:4326 that read back with geopandas/pyogrio, written
+atomically."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import geopandas as gpd
+import pyogrio
+import pytest
+from buildkit import SEEDS, snapshot_geodata, write_articles
+
+import mapper.exports as exports
+import mapper.pipeline as pipeline
+from mapper.gazetteer import Gazetteer
+
+
+@pytest.fixture(scope="module")
+def gazetteer(tmp_path_factory: pytest.TempPathFactory) -> Gazetteer:
+    return Gazetteer.load(snapshot_geodata(tmp_path_factory.mktemp("geodata")))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory, gazetteer: Gazetteer) -> Path:
+    corpus = write_articles(tmp_path_factory.mktemp("corpus"))
+    for seed in sorted(SEEDS.glob("*.txt"))[:2]:
+        (corpus / seed.name).write_bytes(seed.read_bytes())
+    out = tmp_path_factory.mktemp("out")
+    pipeline.build(corpus, out, gazetteer=gazetteer)
+    return out
+
+
+def _csv(out: Path) -> list[dict[str, str]]:
+    with (out / "mentions.csv").open(encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_geopackage_layers_read_back(built: Path) -> None:
+    gpkg = built / "places.gpkg"
+    layers = {name: kind for name, kind in pyogrio.list_layers(gpkg)}
+    assert layers == {"places": "Point", "mentions": "Point"}
+    places = gpd.read_file(gpkg, layer="places")
+    mentions = gpd.read_file(gpkg, layer="mentions")
+    rows = _csv(built)
+    for frame in (places, mentions):
+        assert frame.crs.to_epsg() == 4326
+        assert frame.geometry.is_valid.all() and not frame.geometry.is_empty.any()
+        assert (frame.geometry.geom_type == "Point").all()
+        assert frame.geometry.x.between(-180, 180).all()
+        assert frame.geometry.y.between(-90, 90).all()
+    assert len(mentions) == len(rows)
+    assert {"article_id", "excerpt", "start", "end", "surface", "place_key"} <= set(mentions)
+    oslo = places[places["name"] == "Oslo"].iloc[0]
+    assert oslo["country"] == "NO" and oslo["article_ids"] == "oslo.txt"
+    assert abs(oslo.geometry.x - 10.75) < 0.2 and abs(oslo.geometry.y - 59.91) < 0.2
+    texts = {p.name: p.read_text(encoding="utf-8") for p in built.parent.glob("corpus*/*.txt")}
+    for m in mentions.itertuples():
+        assert m.surface in m.excerpt
+    first = mentions.iloc[0]
+    assert (first["article_id"], int(first["start"]), first["surface"]) == (
+        rows[0]["article_id"], int(rows[0]["start"]), rows[0]["surface"])
+    assert texts  # the corpus is beside the outputs
+
+
+def test_mentions_geojson_matches_the_csv(built: Path) -> None:
+    frame = gpd.read_file(built / "mentions.geojson")
+    assert frame.crs.to_epsg() == 4326
+    assert frame.geometry.is_valid.all()
+    rows = _csv(built)
+    assert len(frame) == len(rows)
+    for got, want in zip(frame.itertuples(), rows, strict=True):
+        assert (got.article_id, got.start, got.end, got.surface, got.place_key) == (
+            want["article_id"], int(want["start"]), int(want["end"]), want["surface"],
+            want["place_key"])
+        assert abs(got.geometry.x - float(want["lon"])) < 1e-9
+        assert abs(got.geometry.y - float(want["lat"])) < 1e-9
+        assert got.excerpt == want["excerpt"]
+    oslo = [f for f in json.loads((built / "mentions.geojson").read_text())["features"]
+            if f["properties"]["article_id"] == "oslo.txt"]
+    assert oslo and all(f["geometry"]["type"] == "Point" for f in oslo)
+
+
+def test_places_geojson_still_valid(built: Path) -> None:
+    places = gpd.read_file(built / "places.geojson")
+    assert places.crs.to_epsg() == 4326
+    assert {"Oslo", "Dhaka", "Lima", "Nairobi"} <= set(places["name"])
+
+
+def test_a_failed_export_leaves_the_previous_file(tmp_path: Path, gazetteer: Gazetteer,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus = write_articles(tmp_path / "corpus", ["dhaka.txt"])
+    out = tmp_path / "out"
+    pipeline.build(corpus, out, gazetteer=gazetteer)
+    before = (out / "places.gpkg").read_bytes()
+    write_articles(corpus, ["lima.txt"])
+    calls = []
+
+    def failing(table, path, **kwargs):
+        calls.append(kwargs["layer"])
+        assert Path(path).exists()  # the places layer is in the temporary file already
+        raise OSError("disk full")
+
+    monkeypatch.setattr(exports.pyogrio, "write_arrow", failing)
+    with pytest.raises(OSError, match="disk full"):
+        pipeline.build(corpus, out, gazetteer=gazetteer)
+    assert calls == ["mentions"]
+    assert (out / "places.gpkg").read_bytes() == before
+    assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []
+    monkeypatch.undo()
+    pipeline.build(corpus, out, gazetteer=gazetteer)
+    assert "Lima" in set(gpd.read_file(out / "places.gpkg", layer="places")["name"])
