@@ -1,0 +1,193 @@
+"""Benchmark ``mapper build`` as the corpus grows: cold build, then warm after adding one.
+
+    python benchmarks/run.py --sizes 100,1000,10000 [--jobs 2] [--work /tmp/mapper-bench]
+
+For each size it generates the corpus (:mod:`corpus`, cached under ``--work``), runs a cold
+build into an empty folder, adds one article and runs a warm build. Each build runs in a
+fresh process (its peak RSS is the build's own; the largest pool worker's is shown after a
+slash) and reports seconds per stage through ``pipeline.build(timings=...)``. Then it checks
+that a 2-worker Dask ``LocalCluster`` finds the same places and mentions as one process, and
+prints the table with the goals of issue 6.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from corpus import Generator  # noqa: E402  (a script beside this one, not a package)
+
+STAGES = ["read", "gazetteer", "geoparse", "excerpts", "index", "write", "render"]
+GOALS = """Goals (issue 6):
+  geoparse >= 1 MB/s per core on news text
+  cold build of 10,000 articles (~40 MB) <= 60 s on 2 cores, peak memory <= 1 GB
+  100,000 articles complete, memory not growing with the corpus beyond the index
+  warm rebuild after adding one article to 10,000 <= 3 s
+  10,000-article map: HTML <= 15 MB
+  (first markers in Chromium <= 2 s: measured by python -m mapper.render.bench)"""
+
+
+def child(corpus: str, out: str, jobs: int) -> None:
+    """Run one build in this process and print its measurements as JSON."""
+    started = time.perf_counter()
+    from mapper.pipeline import build
+
+    imported = time.perf_counter()
+    timings: dict[str, float] = {}
+    cpu = time.process_time()
+    result = build(corpus, out, jobs=jobs, timings=timings)
+    cpu = time.process_time() - cpu
+    from mapper.parallel import shutdown_pool
+
+    shutdown_pool()  # so the workers' peak RSS is counted in RUSAGE_CHILDREN
+    print(json.dumps({
+        "timings": timings, "imports": imported - started,
+        "build": time.perf_counter() - imported, "cpu": cpu,
+        "articles": result.articles, "places": result.places, "mentions": result.mentions,
+        "parsed": result.parsed,
+        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "workers_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "html_mb": os.path.getsize(result.map_path) / 1e6,
+    }))
+
+
+def run_build(corpus: Path, out: Path, jobs: int) -> dict:
+    """One build in a fresh Python process; its JSON plus the wall time seen from here."""
+    started = time.perf_counter()
+    proc = subprocess.run([sys.executable, __file__, "--child", str(corpus), str(out),
+                           str(jobs)], capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"build of {corpus} failed:\n{proc.stderr[-3000:]}")
+    data = json.loads(proc.stdout.strip().splitlines()[-1])
+    data["wall"] = wall
+    return data
+
+
+def corpus_for(work: Path, n: int, seed: int) -> tuple[Path, float]:
+    """The corpus of ``n`` articles under ``work`` (generated once); and its size in MB."""
+    folder = work / f"corpus-{n}-seed{seed}"
+    done = folder / ".complete"
+    if not done.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        Generator(seed).write(folder, n)  # geodata: the snapshot in MAPPER_GEODATA
+        done.write_text("ok\n")
+    size = sum(p.stat().st_size for p in folder.glob("*.txt"))
+    return folder, size / 1e6
+
+
+def snapshot_geodata(work: Path) -> Path:
+    """A copy of ``geodata/`` that every build of this run reads (``MAPPER_GEODATA``), taken
+    when the gazetteer loads: the folder may be rebuilt while the benchmark runs."""
+    from mapper.errors import GazetteerError
+    from mapper.gazetteer import Gazetteer
+    from mapper.paths import geodata_dir
+
+    target = work / "geodata"
+    for _ in range(60):
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(geodata_dir(), target)
+        try:
+            Gazetteer.load(target)
+            return target
+        except GazetteerError:
+            time.sleep(10)  # caught mid-write: try again
+    raise SystemExit(f"cannot read the gazetteer in {geodata_dir()}")
+
+
+def dask_check(corpus: Path, n: int) -> str:
+    """Parse the first ``n`` articles in one process and on a 2-worker LocalCluster."""
+    from distributed import Client, LocalCluster
+
+    from mapper.corpus import read_corpus
+    from mapper.geoparse import Geoparser
+    from mapper.parallel import parse_many
+
+    articles = read_corpus(corpus)[0][:n]
+    single = parse_many(articles, parser=Geoparser())
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None) as cluster, Client(cluster) as client:
+        started = time.perf_counter()
+        dask = parse_many(articles, scheduler=client)
+        seconds = time.perf_counter() - started
+    places = {m.place.key for ms in single for m in ms}
+    mentions = sum(map(len, single))
+    same = dask == single and {m.place.key for ms in dask for m in ms} == places
+    return (f"Dask path (2-worker LocalCluster, GeoParquet partitions, {n} articles, "
+            f"{seconds:.1f} s): {'the same' if same else 'NOT the same'} {len(places)} places "
+            f"and {mentions} mentions as single-process")
+
+
+def table(rows: list[dict], jobs: int) -> str:
+    head = ("| articles | MB | places | mentions | " + " | ".join(STAGES)
+            + " | cold s | CPU s | peak RSS MB | HTML MB | MB/s | articles/s "
+            + "| geoparse MB/s/core | warm s |")
+    lines = [head, "|" + "---:|" * (head.count("|") - 1)]
+    for r in rows:
+        c, w = r["cold"], r["warm"]
+        t = c["timings"]
+        geo = t.get("geoparse", 0.0)
+        lines.append(
+            f"| {c['articles']:,} | {r['mb']:.1f} | {c['places']:,} | {c['mentions']:,} | "
+            + " | ".join(f"{t.get(s, 0.0):.2f}" for s in STAGES)
+            + f" | {c['wall']:.1f} | {c['cpu']:.1f} | {c['rss_mb']:.0f} / "
+            f"{c['workers_rss_mb']:.0f} | {c['html_mb']:.1f} | {r['mb'] / c['wall']:.2f} | "
+            f"{c['articles'] / c['wall']:.0f} | "
+            f"{(r['mb'] / geo / max(jobs, 1)) if geo else 0:.2f} | {w['wall']:.1f} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    if len(sys.argv) == 5 and sys.argv[1] == "--child":
+        child(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+        return
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="100,1000,10000",
+                    help="comma-separated corpus sizes (articles)")
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--work", type=Path, default=Path("/tmp/mapper-bench"))
+    ap.add_argument("--dask-articles", type=int, default=1000,
+                    help="articles of the Dask check (0: skip it)")
+    args = ap.parse_args()
+    sizes = [int(s.replace(",", "").replace("_", "")) for s in args.sizes.split(",") if s]
+    args.work.mkdir(parents=True, exist_ok=True)
+    os.environ["MAPPER_GEODATA"] = str(snapshot_geodata(args.work))
+    rows = []
+    for n in sizes:
+        corpus, mb = corpus_for(args.work, n, args.seed)
+        out = args.work / f"out-{n}"
+        shutil.rmtree(out, ignore_errors=True)
+        cold = run_build(corpus, out, args.jobs)
+        name, text = Generator(args.seed).article(n)  # article n is new to this corpus
+        added = corpus / name
+        added.write_text(text, encoding="utf-8")
+        try:
+            warm = run_build(corpus, out, args.jobs)
+        finally:
+            added.unlink()
+        rows.append({"mb": mb, "cold": cold, "warm": warm})
+        print(f"{n:,} articles: cold {cold['wall']:.1f} s ({cold['imports']:.1f} s imports), "
+              f"warm {warm['wall']:.1f} s (parsed {warm['parsed']})", file=sys.stderr,
+              flush=True)
+    print(f"mapper build, {args.jobs} job(s), {os.cpu_count()} cores; seconds per stage of "
+          "the cold build; peak RSS of the build process / of its largest pool worker")
+    print(table(rows, args.jobs))
+    if args.dask_articles:
+        print(dask_check(corpus_for(args.work, max(sizes), args.seed)[0],
+                         min(args.dask_articles, max(sizes))))
+    print(GOALS)
+
+
+if __name__ == "__main__":
+    main()
