@@ -81,8 +81,9 @@ def main() -> None:
 
         profiler = cProfile.Profile()
         profiler.enable()
+    stages: dict[str, float] = {}
     started = time.perf_counter()
-    warm = build(corpus, out, jobs=args.jobs)
+    warm = build(corpus, out, jobs=args.jobs, timings=stages)
     warm_s = time.perf_counter() - started
     if profiler is not None:
         import pstats
@@ -91,6 +92,7 @@ def main() -> None:
         pstats.Stats(profiler).sort_stats("cumulative").print_stats(r"mapper", 25)
     print(f"warm build (one article added): {warm_s:.2f} s ({warm.parsed} parsed, "
           f"{warm.unchanged} unchanged)")
+    print("warm build stages: " + ", ".join(f"{k} {v:.2f} s" for k, v in stages.items()))
     print(f"ratio warm/cold: {warm_s / cold_s:.1%}")
     if args.keep is None:
         shutil.rmtree(work, ignore_errors=True)

@@ -12,17 +12,23 @@ from watchfiles import Change, watch
 from mapper.corpus import EXTENSIONS
 
 
-def article_filter(out_dir: str | os.PathLike[str] | None = None,
+def article_filter(folder: str | os.PathLike[str],
+                   out_dir: str | os.PathLike[str] | None = None,
                    ) -> Callable[[Change, str], bool]:
-    """Changes that can alter the map: article files and deleted folders, not hidden files
-    (our own temporary files are hidden) and nothing inside the output folder."""
+    """Changes that can alter the map of ``folder``: article files and deleted folders, not
+    hidden files (our own temporary files are hidden) and nothing in the output folder."""
+    root = Path(folder).resolve()
     out = Path(out_dir).resolve() if out_dir is not None else None
 
     def keep(change: Change, path: str) -> bool:
-        p = Path(path)
-        if any(part.startswith(".") for part in p.parts[-3:]):
+        p = Path(path).resolve()
+        if out is not None and (p == out or out in p.parents):
             return False
-        if out is not None and (p.resolve() == out or out in p.resolve().parents):
+        try:
+            inside = p.relative_to(root).parts
+        except ValueError:
+            inside = p.parts[-1:]
+        if any(part.startswith(".") for part in inside):
             return False
         return p.name.lower().endswith(EXTENSIONS) or change == Change.deleted
 
@@ -37,6 +43,7 @@ def watch_folder(folder: str | os.PathLike[str], on_change: Callable[[set[str]],
     Changes within ``debounce_ms`` of each other make one call (saving a file is often
     several events). Returns when ``stop_event`` is set; Ctrl-C raises KeyboardInterrupt.
     """
-    for changes in watch(folder, watch_filter=article_filter(out_dir), debounce=debounce_ms,
-                         stop_event=stop_event, rust_timeout=500, yield_on_timeout=False):
+    for changes in watch(folder, watch_filter=article_filter(folder, out_dir),
+                         debounce=debounce_ms, stop_event=stop_event, rust_timeout=500,
+                         yield_on_timeout=False):
         on_change({path for _, path in changes})
