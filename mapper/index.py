@@ -28,7 +28,7 @@ from mapper.models import Article, Excerpt, Mention
 from mapper.store import PlaceCount
 
 #: Bump when the tables change: an index of another version is rebuilt, not migrated.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 INDEX_NAME = "mapper-index.sqlite"
 
 _SCHEMA = """
@@ -52,6 +52,8 @@ CREATE TABLE mentions (
     population INTEGER NOT NULL, score REAL NOT NULL, demonym INTEGER NOT NULL
 );
 CREATE INDEX mentions_article ON mentions (article_id);
+-- Covers the per-place counts and article lists of every rebuild.
+CREATE INDEX mentions_place ON mentions (place_key, article_id);
 CREATE TABLE unresolved (
     article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
     start INTEGER NOT NULL, "end" INTEGER NOT NULL, surface TEXT NOT NULL
@@ -166,7 +168,8 @@ class ArticleIndex:
             csv_parts.append(csv)
             geojson_parts.append(geojson)
         ids: dict[str, list[str]] = {}
-        for key, aid in self._query("SELECT DISTINCT place_key, article_id FROM mentions"):
+        for key, aid in self._query("SELECT DISTINCT place_key, article_id FROM mentions "
+                                    "ORDER BY place_key, article_id"):
             ids.setdefault(key, []).append(aid)
         places = [PlaceCount(key, name, kind, country, lat, lon, n, tuple(sorted(ids[key])))
                   for key, name, kind, country, lat, lon, n in self._query(
@@ -258,7 +261,9 @@ def _connect(path: Path) -> sqlite3.Connection:
 def _unusable(path: Path, fingerprint: str) -> str | None:
     """Why the index at ``path`` cannot be used, or None when it can."""
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        # Read-write, not read-only: a build killed mid-commit leaves a hot journal, which
+        # only a connection that may write can roll back (read-only would call it corrupt).
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=30)
     except sqlite3.Error as exc:
         return f"it cannot be opened ({exc})"
     try:

@@ -124,6 +124,8 @@ def build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str],
         after = index.place_names()
         lap("index")
     places = places_frame_of(snapshot.places, gaz)
+    # (Writing the exports in a thread beside the renderer was measured: no faster, as both
+    # hold the GIL most of the time.)
     write_exports(places, csv_text([], header=True) + "".join(snapshot.csv), snapshot.geojson,
                   out)
     lap("write")

@@ -259,3 +259,29 @@ def test_killed_build_leaves_the_previous_map_and_a_usable_index(tmp_path: Path)
     cold = tmp_path / "cold"
     pipeline.build(corpus, cold)
     assert outputs(out) == outputs(cold)
+
+
+def test_commit_killed_halfway_is_rolled_back(tmp_path: Path, parses: list[str]) -> None:
+    corpus = tmp_path / "corpus"
+    make_corpus(corpus, 40)
+    out = tmp_path / "out"
+    pipeline.build(corpus, out)
+    # A process dies in the middle of a transaction that has already overwritten pages of
+    # the database file (a tiny page cache forces the spill): a hot journal is left behind.
+    script = (
+        "import os, sqlite3, sys\n"
+        "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+        "c.execute('PRAGMA cache_size = 1')\n"
+        "c.execute('BEGIN IMMEDIATE')\n"
+        "c.execute('DELETE FROM mentions')\n"
+        "c.execute(\"UPDATE articles SET text = 'garbage', csv = ''\")\n"
+        "os._exit(9)\n")
+    done = subprocess.run([sys.executable, "-c", script, str(out / INDEX_NAME)])
+    assert done.returncode == 9
+    assert (out / f"{INDEX_NAME}-journal").stat().st_size > 0
+    before = outputs(out)
+    parses.clear()
+    result = pipeline.build(corpus, out)
+    assert result.warnings == () and parses == [] and result.unchanged == 40
+    assert outputs(out) == before
+    assert not (out / f"{INDEX_NAME}-journal").exists()
