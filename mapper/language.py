@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 #: Characters of an article enough to tell its language.
 SAMPLE = 3000
 #: Shorter texts are taken as English (too little to tell).
@@ -16,4 +18,13 @@ def language(text: str) -> str:
     import py3langid  # its model loads on first use (0.4 s): only when a text needs it
 
     lang, _ = py3langid.classify(sample)
-    return lang
+    # The recogniser needs word frequencies of the language; where wordfreq has none (a
+    # misdetected short text, a rare language), English rules are the safer default.
+    return lang if lang in _wordfreq_languages() else "en"
+
+
+@lru_cache(maxsize=1)
+def _wordfreq_languages() -> frozenset[str]:
+    from wordfreq import available_languages
+
+    return frozenset(available_languages("best"))

@@ -144,3 +144,18 @@ def test_other_languages_map_like_english(parser, text, expected):
 def test_exonyms_in_short_texts(parser):
     got = found(parser, "Les talibans sont aux portes de Caboul. Die Taliban stehen vor Kundus.")
     assert [(g[0], g[1]) for g in got] == [("Caboul", "Kabul"), ("Kundus", "Kunduz")]
+
+
+def test_language_without_word_frequencies_falls_back_to_english(parser, monkeypatch):
+    import py3langid
+
+    from mapper.language import language
+
+    text = "Kabul and Herat fell to the Taliban after weeks of fighting. " * 5
+    assert language(text) == "en"
+    assert language(GERMAN) == "de"
+    # The OWASP payloads were once classified as Central Bikol ("bcl"): wordfreq has no
+    # list for it, so the recogniser must not ask for one.
+    monkeypatch.setattr(py3langid, "classify", lambda sample: ("bcl", -1.0))
+    assert language(text) == "en"
+    assert [m.surface for m in parser.mentions(text)][:2] == ["Kabul", "Herat"]
