@@ -285,3 +285,21 @@ def test_commit_killed_halfway_is_rolled_back(tmp_path: Path, parses: list[str])
     assert result.warnings == () and parses == [] and result.unchanged == 40
     assert outputs(out) == before
     assert not (out / f"{INDEX_NAME}-journal").exists()
+
+
+def test_fingerprint_follows_gazetteer_data_and_geocoder(tmp_path: Path,
+                                                         gazetteer: Gazetteer) -> None:
+    import shutil
+
+    from mapper.fingerprint import fingerprint
+
+    base = fingerprint(gazetteer)
+    assert fingerprint(gazetteer) == base
+    assert fingerprint(gazetteer, "nominatim []") != base
+    copy = tmp_path / "geodata"
+    shutil.copytree(gazetteer._folder, copy)
+    other = Gazetteer.load(copy)
+    assert fingerprint(other) == base  # the same data elsewhere
+    with (copy / "names.parquet").open("ab") as fh:
+        fh.write(b"\0")  # a rebuilt gazetteer
+    assert fingerprint(other) != base
