@@ -27,6 +27,8 @@ sys.path.insert(0, str(HERE))
 
 from corpus import Generator  # noqa: E402  (a script beside this one, not a package)
 
+#: Articles per partition in the streaming parse (--stream).
+STREAM_BATCH = 2000
 STAGES = ["read", "gazetteer", "geoparse", "excerpts", "index", "write", "render"]
 GOALS = """Goals (issue 6):
   geoparse >= 1 MB/s per core on news text
@@ -61,17 +63,91 @@ def child(corpus: str, out: str, jobs: int) -> None:
     }))
 
 
-def run_build(corpus: Path, out: Path, jobs: int) -> dict:
-    """One build in a fresh Python process; its JSON plus the wall time seen from here."""
+def child_stream(corpus: str, parts: str, jobs: int) -> None:
+    """Parse a corpus in batches straight into GeoParquet partitions, then aggregate the
+    places from them: the parse path of a corpus too big to hold (prints JSON)."""
     started = time.perf_counter()
-    proc = subprocess.run([sys.executable, __file__, "--child", str(corpus), str(out),
-                           str(jobs)], capture_output=True, text=True, check=False)
+    from mapper import partitions
+    from mapper.corpus import read_article
+    from mapper.geoparse import Geoparser
+    from mapper.parallel import iter_parse, shutdown_pool
+
+    paths = sorted(Path(corpus).glob("*.txt"))
+    out = Path(parts)
+    out.mkdir(parents=True, exist_ok=True)
+    parser = Geoparser()
+    written, mentions, rss = [], 0, []
+    for lo in range(0, len(paths), STREAM_BATCH):
+        batch = [read_article(p, root=corpus) for p in paths[lo:lo + STREAM_BATCH]]
+        found = [m for ms in iter_parse(batch, jobs=jobs, parser=parser) for m in ms]
+        mentions += len(found)
+        written.append(partitions.write_partition(
+            found, out / f"part-{lo // STREAM_BATCH:05d}.parquet"))
+        rss.append(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    parsed = time.perf_counter() - started
+    places = partitions.places_from_partitions(written)
+    shutdown_pool()
+    print(json.dumps({
+        "articles": len(paths), "mentions": mentions, "places": len(places),
+        "parse": parsed, "aggregate": time.perf_counter() - started - parsed,
+        "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "rss_after_first_tenth_mb": rss[max(0, len(rss) // 10 - 1)] if rss else 0.0,
+        "workers_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "parts_mb": sum(p.stat().st_size for p in written) / 1e6,
+    }))
+
+
+def run_build(corpus: Path, out: Path, jobs: int, max_rss_gb: float,
+              mode: str = "--child") -> dict:
+    """One build in a fresh Python process; its JSON plus the wall time seen from here.
+
+    A watchdog stops the build (and its workers) if together they pass ``max_rss_gb``: a
+    build that does not fit must not push the machine into swap or the OOM killer.
+    """
+    import psutil
+
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, __file__, mode, str(corpus), str(out),
+                             str(jobs)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
+    peak, killed = 0.0, False
+    watched = psutil.Process(proc.pid)
+    while proc.poll() is None:
+        try:
+            rss = sum(p.memory_info().rss for p in [watched, *watched.children(True)])
+        except psutil.Error:
+            rss = 0  # a process ended between the listing and the reading
+        peak = max(peak, rss / 2**30)
+        if peak > max_rss_gb:
+            for p in [*watched.children(True), watched]:
+                p.kill()
+            killed = True
+            break
+        time.sleep(0.2)
+    stdout, stderr = proc.communicate()
     wall = time.perf_counter() - started
+    if killed:
+        raise SystemExit(f"build of {corpus} stopped after {wall:.0f} s: its processes passed "
+                         f"{max_rss_gb} GB of RSS (raise --max-rss-gb)")
     if proc.returncode != 0:
-        raise SystemExit(f"build of {corpus} failed:\n{proc.stderr[-3000:]}")
-    data = json.loads(proc.stdout.strip().splitlines()[-1])
+        raise SystemExit(f"build of {corpus} failed:\n{stderr[-3000:]}")
+    data = json.loads(stdout.strip().splitlines()[-1])
     data["wall"] = wall
+    data["total_rss_gb"] = peak
     return data
+
+
+def snapshot_code(work: Path) -> Path:
+    """A copy of the mapper package that every build of this run imports (``PYTHONPATH``):
+    an edit during a long run would otherwise change the article index's fingerprint and
+    turn the warm build into a cold one."""
+    import mapper
+
+    target = work / "code"
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(Path(mapper.__file__).parent, target / "mapper",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    return target
 
 
 def corpus_for(work: Path, n: int, seed: int) -> tuple[Path, float]:
@@ -148,8 +224,9 @@ def table(rows: list[dict], jobs: int) -> str:
 
 
 def main() -> None:
-    if len(sys.argv) == 5 and sys.argv[1] == "--child":
-        child(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+    if len(sys.argv) == 5 and sys.argv[1] in ("--child", "--child-stream"):
+        run = child if sys.argv[1] == "--child" else child_stream
+        run(sys.argv[2], sys.argv[3], int(sys.argv[4]))
         return
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sizes", default="100,1000,10000",
@@ -157,23 +234,30 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--work", type=Path, default=Path("/tmp/mapper-bench"))
+    ap.add_argument("--stream", default="",
+                    help="sizes (comma-separated) to also parse straight into GeoParquet "
+                         "partitions, in batches, without building the map")
+    ap.add_argument("--max-rss-gb", type=float, default=8.0,
+                    help="stop a build whose processes pass this much memory together")
     ap.add_argument("--dask-articles", type=int, default=1000,
                     help="articles of the Dask check (0: skip it)")
     args = ap.parse_args()
     sizes = [int(s.replace(",", "").replace("_", "")) for s in args.sizes.split(",") if s]
     args.work.mkdir(parents=True, exist_ok=True)
     os.environ["MAPPER_GEODATA"] = str(snapshot_geodata(args.work))
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        [str(snapshot_code(args.work)), *filter(None, [os.environ.get("PYTHONPATH")])])
     rows = []
     for n in sizes:
         corpus, mb = corpus_for(args.work, n, args.seed)
         out = args.work / f"out-{n}"
         shutil.rmtree(out, ignore_errors=True)
-        cold = run_build(corpus, out, args.jobs)
+        cold = run_build(corpus, out, args.jobs, args.max_rss_gb)
         name, text = Generator(args.seed).article(n)  # article n is new to this corpus
         added = corpus / name
         added.write_text(text, encoding="utf-8")
         try:
-            warm = run_build(corpus, out, args.jobs)
+            warm = run_build(corpus, out, args.jobs, args.max_rss_gb)
         finally:
             added.unlink()
         rows.append({"mb": mb, "cold": cold, "warm": warm})
@@ -183,6 +267,18 @@ def main() -> None:
     print(f"mapper build, {args.jobs} job(s), {os.cpu_count()} cores; seconds per stage of "
           "the cold build; peak RSS of the build process / of its largest pool worker")
     print(table(rows, args.jobs))
+    for n in [int(x.replace(",", "")) for x in args.stream.split(",") if x]:
+        corpus, mb = corpus_for(args.work, n, args.seed)
+        parts = args.work / f"parts-{n}"
+        shutil.rmtree(parts, ignore_errors=True)
+        r = run_build(corpus, parts, args.jobs, args.max_rss_gb, mode="--child-stream")
+        print(f"streamed parse of {r['articles']:,} articles ({mb:.0f} MB) into "
+              f"{len(list(parts.glob('*.parquet')))} GeoParquet partitions "
+              f"({r['parts_mb']:.0f} MB): {r['mentions']:,} mentions, {r['places']:,} places; "
+              f"parse {r['parse']:.0f} s ({mb / r['parse']:.2f} MB/s, "
+              f"{r['articles'] / r['parse']:.0f} articles/s), aggregate {r['aggregate']:.1f} s; "
+              f"peak RSS {r['rss_after_first_tenth_mb']:.0f} MB after a tenth, "
+              f"{r['rss_mb']:.0f} MB at the end (largest worker {r['workers_rss_mb']:.0f} MB)")
     if args.dask_articles:
         print(dask_check(corpus_for(args.work, max(sizes), args.seed)[0],
                          min(args.dask_articles, max(sizes))))

@@ -93,14 +93,26 @@ def places_from_partitions(paths: Iterable[str | os.PathLike[str]]) -> gpd.GeoDa
     """One row per place named in the partitions: ``key, name, kind, country, mentions,
     n_articles, geometry``, sorted by mentions (most first), then key.
 
-    The same counts as :func:`mapper.store.places_frame`, aggregated by the table engine
-    rather than mention by mention.
+    The same counts as :func:`mapper.store.places_frame`, aggregated by the table engine one
+    partition at a time (memory follows the places, not the mentions). A partition holds
+    whole articles, so per-partition article counts add up.
     """
-    frame = read_partitions(paths)
-    grouped = frame.groupby("place_key", sort=False)
-    out = grouped.agg(name=("name", "first"), kind=("kind", "first"),
-                      country=("country", "first"), mentions=("article_id", "size"),
-                      n_articles=("article_id", "nunique"), geometry=("geometry", "first"))
-    out = out.reset_index().rename(columns={"place_key": "key"})
+    columns = ["place_key", "name", "kind", "country", "article_id", "geometry"]
+    partial = []
+    for path in paths:
+        frame = gpd.read_parquet(path, columns=columns)
+        partial.append(frame.groupby("place_key", sort=False).agg(
+            name=("name", "first"), kind=("kind", "first"), country=("country", "first"),
+            mentions=("article_id", "size"), n_articles=("article_id", "nunique"),
+            geometry=("geometry", "first")))
+    if not partial:
+        empty = pd.DataFrame({c: pd.Series(dtype="object") for c in
+                              ["key", "name", "kind", "country", "mentions", "n_articles"]})
+        return gpd.GeoDataFrame(empty, geometry=gpd.GeoSeries([], crs=CRS), crs=CRS)
+    out = pd.concat(partial).groupby(level=0, sort=False).agg(
+        name=("name", "first"), kind=("kind", "first"), country=("country", "first"),
+        mentions=("mentions", "sum"), n_articles=("n_articles", "sum"),
+        geometry=("geometry", "first"))
+    out = out.reset_index().rename(columns={"place_key": "key", "index": "key"})
     out = out.sort_values(["mentions", "key"], ascending=[False, True], ignore_index=True)
     return gpd.GeoDataFrame(out, geometry="geometry", crs=CRS)

@@ -160,8 +160,11 @@ def _words(text: str, folded: str) -> list[_Word]:
     for m in _WORD.finditer(folded):
         s, e = m.span()
         first = text[s]
-        append(_new(_Word, (s, e, m.group(), first.isupper() or first.isdigit(),
-                            e - s > 1 and text[s:e].isupper())))
+        if first.islower():  # most words: neither capitalised nor in capitals
+            append(_new(_Word, (s, e, m.group(), False, False)))
+        else:
+            append(_new(_Word, (s, e, m.group(), first.isupper() or first.isdigit(),
+                                e - s > 1 and text[s:e].isupper())))
     return out
 
 
