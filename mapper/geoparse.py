@@ -12,6 +12,12 @@ from mapper.recognize import find_names
 from mapper.resolve import resolve
 
 
+#: A text that reaches every rule of the recogniser and resolver.
+WARM_UP_TEXT = ("KABUL (AP) - Mullah Omar's men left Kandahar province for Herat, Reading and "
+                "the U.S. embassy in Washington, D.C., said Gen. John Smith of Stanford "
+                "University. Afghan officials met in Doha.")
+
+
 class Geoparser:
     """Finds and resolves the places a text names, with one gazetteer."""
 
@@ -28,6 +34,14 @@ class Geoparser:
                     self._place(r.place_id), r.score, r.demonym)
             for r in resolve(text, found, gaz)
         ]
+
+    def warm_up(self) -> None:
+        """Load what the first article would otherwise pay for: word lists, first names,
+        the language model (about a second in all)."""
+        from mapper.language import language
+
+        self.mentions(WARM_UP_TEXT)
+        language("Die Regierung hat die Gespräche in der Hauptstadt fortgesetzt. " * 5)
 
     def parse(self, article: Article) -> list[Mention]:
         """The place mentions of an article (furniture is already blanked in its text)."""
