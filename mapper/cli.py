@@ -34,6 +34,10 @@ def _build_options(command):
                      help="Title of the map page."),
         click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
                      help="Articles parsed at once (processes)."),
+        click.option("--max-excerpts", type=click.IntRange(min=0), default=20,
+                     show_default=True,
+                     help="Excerpts per place embedded in the map, newest articles first "
+                          "(0: all); the exports always have every mention."),
         click.option("--quiet", "-q", is_flag=True,
                      help="No progress bar and no summary; problems and warnings only."),
         click.option("--geocoder", default=None, metavar="SERVICE",
@@ -51,7 +55,7 @@ def _build_options(command):
 
 def _run_build(articles_dir: Path, out_dir: Path, *, title: str, jobs: int, quiet: bool,
                geocoder: str | None, geocoder_options: tuple[str, ...],
-               scheduler: str | None = None):
+               scheduler: str | None = None, max_excerpts: int | None = None):
     """One incremental build with a progress bar, warnings and a summary; raises
     ClickException on a library error. Returns the BuildResult."""
     import warnings
@@ -80,7 +84,8 @@ def _run_build(articles_dir: Path, out_dir: Path, *, title: str, jobs: int, quie
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             result = run_build(articles_dir, out_dir, title=title, jobs=jobs, online=online,
-                               progress=progress, scheduler=scheduler)
+                               progress=progress, scheduler=scheduler,
+                               max_excerpts=max_excerpts)
     except MapperError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
@@ -122,8 +127,8 @@ def _changes(result) -> str:
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Parse on this Dask cluster (tcp://host:8786) instead of --jobs processes; "
                    "needs mapper's dask extra on the workers.")
-def build(articles_dir: Path, out_dir: Path, title: str, jobs: int, quiet: bool,
-          geocoder: str | None, geocoder_options: tuple[str, ...],
+def build(articles_dir: Path, out_dir: Path, title: str, jobs: int, max_excerpts: int,
+          quiet: bool, geocoder: str | None, geocoder_options: tuple[str, ...],
           scheduler: str | None) -> None:
     """Geoparse the .txt/.md articles in ARTICLES_DIR (default: seeds/) and write the map.
 
@@ -136,7 +141,7 @@ def build(articles_dir: Path, out_dir: Path, title: str, jobs: int, quiet: bool,
     """
     result = _run_build(articles_dir, out_dir, title=title, jobs=jobs, quiet=quiet,
                         geocoder=geocoder, geocoder_options=geocoder_options,
-                        scheduler=scheduler)
+                        scheduler=scheduler, max_excerpts=max_excerpts)
     if result.problems:
         sys.exit(EXIT_SKIPPED)
 
@@ -149,7 +154,8 @@ def build(articles_dir: Path, out_dir: Path, title: str, jobs: int, quiet: bool,
               help="The corpus folder to copy the articles into.")
 @_build_options
 def add(files: tuple[Path, ...], corpus_dir: Path, out_dir: Path, title: str, jobs: int,
-        quiet: bool, geocoder: str | None, geocoder_options: tuple[str, ...]) -> None:
+        max_excerpts: int, quiet: bool, geocoder: str | None,
+        geocoder_options: tuple[str, ...]) -> None:
     """Copy article FILES into the corpus folder, then rebuild its map.
 
     A file whose name is already taken by the same content is left as it is; if a name is
@@ -169,7 +175,8 @@ def add(files: tuple[Path, ...], corpus_dir: Path, out_dir: Path, title: str, jo
         for path in present:
             click.echo(f"already there: {path}")
     result = _run_build(corpus_dir, out_dir, title=title, jobs=jobs, quiet=quiet,
-                        geocoder=geocoder, geocoder_options=geocoder_options)
+                        geocoder=geocoder, geocoder_options=geocoder_options,
+                        max_excerpts=max_excerpts)
     if result.problems:
         sys.exit(EXIT_SKIPPED)
 
@@ -179,7 +186,8 @@ def add(files: tuple[Path, ...], corpus_dir: Path, out_dir: Path, title: str, jo
 @_build_options
 @click.option("--debounce", default=500, show_default=True, type=click.IntRange(min=0),
               help="Milliseconds of quiet before a burst of changes triggers a rebuild.")
-def watch(articles_dir: Path, out_dir: Path, title: str, jobs: int, quiet: bool,
+def watch(articles_dir: Path, out_dir: Path, title: str, jobs: int, max_excerpts: int,
+          quiet: bool,
           geocoder: str | None, geocoder_options: tuple[str, ...], debounce: int) -> None:
     """Build the map of ARTICLES_DIR, then rebuild it whenever its articles change.
 
@@ -190,7 +198,7 @@ def watch(articles_dir: Path, out_dir: Path, title: str, jobs: int, quiet: bool,
     from mapper.watching import watch_folder
 
     options = dict(title=title, jobs=jobs, quiet=quiet, geocoder=geocoder,
-                   geocoder_options=geocoder_options)
+                   geocoder_options=geocoder_options, max_excerpts=max_excerpts)
 
     def rebuild(paths: set[str]) -> None:
         if not quiet:

@@ -73,7 +73,7 @@ def build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str],
           gazetteer: Gazetteer | None = None, title: str = "mapper", jobs: int = 1,
           online: OnlineResolver | None = None, progress: Progress | None = None,
           scheduler: object = None, timings: dict[str, float] | None = None,
-          ) -> BuildResult:
+          max_excerpts: int | None = None) -> BuildResult:
     """Geoparse the new and changed articles of ``articles_dir`` and write ``index.html``,
     ``places.geojson``, ``mentions.csv``, ``mentions.geojson`` and ``places.gpkg`` into
     ``out_dir``, beside the article index.
@@ -84,6 +84,7 @@ def build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str],
     ``online`` resolves names the gazetteer lacks (see :mod:`mapper.online`).
     ``jobs`` worker processes or the Dask ``scheduler`` (an address or a ``Client``) parse
     (see :mod:`mapper.parallel`). ``timings``, when given, receives seconds per stage.
+    ``max_excerpts`` caps the excerpts per place the map embeds (see :mod:`mapper.render`).
     """
     lap = _Laps(timings)
     out = Path(out_dir)
@@ -129,7 +130,8 @@ def build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str],
     write_exports(places, csv_text([], header=True) + "".join(snapshot.csv), snapshot.geojson,
                   out)
     lap("write")
-    map_path = write_map(places, snapshot.excerpts, snapshot.articles, out, title=title)
+    map_path = write_map(places, snapshot.excerpts, snapshot.articles, out, title=title,
+                         max_excerpts=max_excerpts)
     lap("render")
     return BuildResult(
         articles=len(snapshot.articles), places=len(places), mentions=snapshot.mentions,

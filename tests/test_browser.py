@@ -600,7 +600,8 @@ def test_hostile_files_through_the_pipeline(browser: Any, tmp_path: Path) -> Non
         name = f"{n:02d} {payload.replace('/', '_').replace(chr(0), '')[:60]}.txt"
         body = f"{payload}\n\nFighting near Kabul and Kandahar. {payload}\nKabul again.\n"
         (corpus / name).write_text(body, encoding="utf-8")
-    html = pipeline.build(corpus, tmp_path / "out").map_path
+    # Every excerpt embedded (no cap), so every hostile title reaches the panel.
+    html = pipeline.build(corpus, tmp_path / "out", max_excerpts=0).map_path
     page = Page(browser, html.as_uri())
     assert page.js("mapper.articles.length") == len(XSS_PAYLOADS)
     assert page.js("mapper.drawn()") >= 1
@@ -623,5 +624,22 @@ def test_hostile_files_through_the_pipeline(browser: Any, tmp_path: Path) -> Non
     )
     page.page.wait_for_timeout(300)
     assert page.dialogs == [] and page.requests == [] and page.console == []
+    page.assert_clean()
+    page.page.close()
+
+
+def test_capped_place_says_where_the_rest_is(browser: Any, tmp_path: Path) -> None:
+    from test_render import KANDAHAR, sample_inputs
+
+    with small_geodata(tmp_path):
+        html = write_map(*sample_inputs(), tmp_path / "out", max_excerpts=1)
+    page = Page(browser, html.as_uri())
+    page.js("k => mapper.select(k)", KANDAHAR)
+    assert [g["article"] for g in page.groups()] == ["a1.txt"]  # the newest article only
+    note = page.js("document.getElementById('mp-capped')")
+    assert note is not None
+    assert not page.js("document.getElementById('mp-capped').hidden")
+    text = page.js("document.getElementById('mp-capped').textContent")
+    assert text.startswith("Showing 1 mention of ") and "mentions.csv" in text
     page.assert_clean()
     page.page.close()

@@ -367,3 +367,19 @@ def test_missing_values_in_places_frame() -> None:
     assert rows[1][3] == ""
     assert [r[0] for r in rows] == [KANDAHAR, KABUL, LASHKAR]  # no usable point: left out
     render_data.script_json(rows)  # would raise on NaN
+
+
+def test_max_excerpts_keeps_the_newest_per_place() -> None:
+    places, excerpts, articles = sample_inputs()
+    payload = render_data.build_payload(places, excerpts, articles, title="t", max_excerpts=1)
+    rows = {r[0]: r for r in payload["places"]}
+    ids = [a[0] for a in payload["articles"]]
+    kandahar = rows[KANDAHAR]
+    at = [r[0] for r in payload["places"]].index(KANDAHAR)
+    kept = [ids[row[1]] for row in payload["excerpts"] if row[0] == at]
+    assert kept == ["a1.txt"]  # 2021-08-06 is newer than a2's 2021-08-01
+    assert kandahar[render_data.PLACE_FIELDS.index("omitted")] == 1
+    assert payload["maxExcerpts"] == 1
+    every = render_data.build_payload(places, excerpts, articles, title="t", max_excerpts=0)
+    assert len(every["excerpts"]) == len(excerpts)
+    assert all(r[render_data.PLACE_FIELDS.index("omitted")] == 0 for r in every["places"])

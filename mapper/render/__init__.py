@@ -57,8 +57,10 @@ def render_html(
     *,
     title: str = "mapper",
     geodata: Path | None = None,
+    max_excerpts: int | None = None,
 ) -> str:
-    """The explorer page as a string (same inputs, same bytes)."""
+    """The explorer page as a string (same inputs, same bytes); ``max_excerpts`` per place
+    (see :func:`mapper.render.data.build_payload`)."""
     if places.crs is not None and places.crs.to_epsg() != 4326:
         places = places.to_crs(4326)
     fmap = _offline_map()
@@ -80,7 +82,8 @@ def render_html(
         layer.add_to(fmap)
     folium.LayerControl(collapsed=False, position="topleft").add_to(fmap)
 
-    payload = data.build_payload(places, excerpts, articles, title=title)
+    payload = data.build_payload(places, excerpts, articles, title=title,
+                                 max_excerpts=max_excerpts)
     geo = basemap.basemap_payload(places, geodata)
     layers = {"tiles": tiles, "shading": shading, "places": points}
     Explorer(data.script_json(payload), data.script_json(geo), layers).add_to(fmap)
@@ -97,10 +100,12 @@ def write_map(
     out_dir: Path,
     *,
     title: str = "mapper",
+    max_excerpts: int | None = None,
 ) -> Path:
     """Write ``out_dir/index.html`` (and the ``places.html`` summary) atomically."""
     out_dir = Path(out_dir)
     target = out_dir / "index.html"
-    atomic.write_text(target, render_html(places, excerpts, articles, title=title))
+    atomic.write_text(target, render_html(places, excerpts, articles, title=title,
+                                          max_excerpts=max_excerpts))
     write_summary(places, articles, out_dir / "places.html", title=title)
     return target

@@ -5,7 +5,7 @@ function mapperData() {
   var geo = JSON.parse(document.getElementById("mapper-geo").textContent);
   var places = raw.places.map(function (r, i) {
     return { i: i, key: r[0], name: r[1], kind: r[2], country: r[3], lat: r[4], lon: r[5],
-             mentions: r[6], nArticles: r[7], alt: r[8] };
+             mentions: r[6], nArticles: r[7], alt: r[8], omitted: r[9] || 0 };
   });
   var articles = raw.articles.map(function (r, i) {
     return { i: i, id: r[0], title: r[1] || r[0], date: r[2], text: r[3] || "" };
@@ -20,7 +20,7 @@ function mapperData() {
   places.forEach(function (p) { keyIndex[p.key] = p.i; });
   var dates = articles.map(function (a) { return a.date; }).filter(Boolean).sort();
   return {
-    title: raw.title, partial: raw.partial, geo: geo, places: places, articles: articles,
+    title: raw.title, partial: raw.partial, maxExcerpts: raw.maxExcerpts, geo: geo, places: places, articles: articles,
     excerpts: excerpts, byPlace: byPlace, byArticle: byArticle, keyIndex: keyIndex, dates: dates,
     /* An excerpt's text: a slice of its article, or its own text when it is not one. */
     excerptText: function (ex) {

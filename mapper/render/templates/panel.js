@@ -126,6 +126,13 @@ function mapperPanel(ctx, layers, hooks) {
     $("mp-place-meta").textContent = ctx.describe(p) + " \u00b7 " +
       dom.plural(total(list), "mention") + " in " + dom.plural(order.length, "article") +
       (filtering() ? " (filtered)" : "");
+    /* The page embeds only the newest excerpts of a much-mentioned place: say so, and where
+     * the rest are. */
+    var capped = $("mp-capped");
+    capped.hidden = !p.omitted;
+    capped.textContent = p.omitted ? "Showing " + dom.plural(total(ctx.byPlace[i]), "mention") +
+      " of " + p.mentions.toLocaleString("en") + ", from the newest articles \u2014 all are in " +
+      "mentions.csv and places.gpkg." : "";
     drawChart(list);
     var box = $("mp-groups");
     dom.clear(box);
