@@ -23,6 +23,10 @@ from mapper.models import Article, Excerpt, Mention
 
 #: A sentence shorter than this is widened to a neighbour in its paragraph.
 MIN_CHARS = 60
+#: An excerpt is a sentence, but no longer than this: a "sentence" of a 5 MB line with no
+#: full stop is cut to a window of WINDOW characters either side of the mention.
+MAX_CHARS = 1200
+WINDOW = 240
 
 # A paragraph break: a line break, then one or more lines of nothing but spaces.
 _BREAK = re.compile(r"(?:\r\n|\r|\n)(?:[^\S\r\n]*(?:\r\n|\r|\n))+")
@@ -106,17 +110,22 @@ def sentences(text: str) -> list[Span]:
 
 
 def _merge(items: list[tuple[int, int, int, int]]) -> list[tuple[int, int, list[Span]]]:
-    """Merge overlapping excerpt spans of one place, collecting the mention spans."""
+    """Merge overlapping excerpt spans of one place, collecting the mention spans; a merge
+    that would pass MAX_CHARS (windows cut from one giant sentence) starts a new excerpt."""
     merged: list[tuple[int, int, list[Span]]] = []
+    seen: set[Span] = set()  # the marks of the last excerpt, for O(1) duplicate checks
     for a, b, s, e in sorted(items):
-        if merged and a < merged[-1][1]:
+        if merged and a < merged[-1][1] and max(merged[-1][1], b) - merged[-1][0] <= max(
+                MAX_CHARS, merged[-1][1] - merged[-1][0], b - a):
             pa, pb, marks = merged[-1]
             merged[-1] = (pa, max(pb, b), marks)
         elif merged and (a, b) == merged[-1][:2]:  # empty mentions share an empty span
             pass
         else:
             merged.append((a, b, []))
-        if (s, e) not in merged[-1][2]:
+            seen = set()
+        if (s, e) not in seen:
+            seen.add((s, e))
             merged[-1][2].append((s, e))
     return merged
 
@@ -149,7 +158,20 @@ class _Sentences:
         a, b = spans[0][1][0], spans[-1][1][1]
         if b - a < MIN_CHARS and len(spans) == 1:
             a, b = self._widen(*spans[0])
+        if b - a > MAX_CHARS:
+            a, b = self._window(a, b, start, end)
         return min(a, start), max(b, end)
+
+    def _window(self, a: int, b: int, start: int, end: int) -> Span:
+        """WINDOW characters either side of the mention, cut at spaces, inside ``a:b``."""
+        lo, hi = max(a, start - WINDOW), min(b, end + WINDOW)
+        space = self.text.find(" ", lo, start)
+        if lo > a and space != -1:
+            lo = space + 1
+        space = self.text.rfind(" ", end, hi)
+        if hi < b and space != -1:
+            hi = space
+        return lo, hi
 
     def _around(self, start: int, end: int) -> list[tuple[tuple[int, int], Span]]:
         """``((paragraph, sentence index), span)`` of the sentences overlapping the mention.

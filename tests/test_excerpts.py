@@ -281,3 +281,25 @@ def test_property_sentences_any_text(text):
     for s, e in spans:
         assert 0 <= s < e <= len(text)
         assert not text[s].isspace() and not text[e - 1].isspace()
+
+
+def test_one_giant_sentence_gives_bounded_excerpts_quickly():
+    """A 5 MB line with no full stop: excerpts are windows around the mentions, not the
+    whole line, and building them is linear (it once took ten minutes)."""
+    import time
+
+    from mapper.excerpts import MAX_CHARS
+
+    unit = "Fighting in Kabul went on while officials talked and talked "
+    text = (unit * (5_000_000 // len(unit) + 1))[:5_000_000]
+    place = Place("gn:1138958", "Kabul", "city", "AF", 34.5, 69.2)
+    starts = range(text.index("Kabul"), len(text) - 10, len(unit))
+    mentions = [Mention("big.txt", s, s + 5, "Kabul", place, 1.0) for s in starts]
+    started = time.process_time()
+    excerpts = excerpts_for(Article("big.txt", "big.txt", "t", None, text), mentions)
+    assert time.process_time() - started < 30
+    assert max(len(e.text) for e in excerpts) <= MAX_CHARS
+    marked = sum(len(e.marks) for e in excerpts)
+    assert marked == len(mentions)
+    for e in excerpts[:50]:
+        assert all(e.text[a:b] == "Kabul" for a, b in e.marks)
