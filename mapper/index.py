@@ -16,10 +16,11 @@ killed at any point leaves each article's rows complete or absent, never half-wr
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,10 +89,6 @@ class Snapshot:
     excerpts: list[Excerpt]
     places: list[PlaceCount]
     mentions: int
-    csv: list[str]
-    """Each article's lines of ``mentions.csv``, by article id."""
-    geojson: list[str]
-    """Each article's features of ``mentions.geojson``, by article id."""
     unresolved: int
 
 
@@ -154,10 +151,8 @@ class ArticleIndex:
         """Everything the outputs are made of, in a stable order."""
         articles: list[Article] = []
         excerpts: list[Excerpt] = []
-        csv_parts: list[str] = []
-        geojson_parts: list[str] = []
-        for aid, sha, path, title, date, text, found, csv, geojson in self._query(
-                "SELECT id, sha256, path, title, date, text, excerpts, csv, geojson "
+        for aid, sha, path, title, date, text, found in self._query(
+                "SELECT id, sha256, path, title, date, text, excerpts "
                 "FROM articles ORDER BY id"):
             articles.append(Article(aid, path, title, dt.date.fromisoformat(date) if date
                                     else None, text, sha))
@@ -165,8 +160,6 @@ class ArticleIndex:
                 marks = tuple(zip(flat[0::2], flat[1::2], strict=True))
                 excerpts.append(Excerpt(aid, pkey, start, text[start:start + length]
                                         if etext is None else etext, marks))
-            csv_parts.append(csv)
-            geojson_parts.append(geojson)
         ids: dict[str, list[str]] = {}
         for key, aid in self._query("SELECT DISTINCT place_key, article_id FROM mentions "
                                     "ORDER BY place_key, article_id"):
@@ -176,8 +169,38 @@ class ArticleIndex:
                       "SELECT place_key, min(name), min(kind), min(country), min(lat), "
                       "min(lon), count(*) FROM mentions GROUP BY place_key ORDER BY place_key")]
         (unresolved,), = self._query("SELECT count(*) FROM unresolved")
-        return Snapshot(articles, excerpts, places, sum(p.mentions for p in places), csv_parts,
-                        geojson_parts, unresolved)
+        return Snapshot(articles, excerpts, places, sum(p.mentions for p in places), unresolved)
+
+    def contents_digest(self) -> str:
+        """A hash of what the index holds: its fingerprint and every article's id and hash.
+        Equal digests mean equal rows, so equal exports."""
+        h = hashlib.sha256((self.meta("fingerprint") or "").encode() + b"\n")
+        for aid, sha, pending in self._query(
+                "SELECT id, sha256, pending FROM articles ORDER BY id"):
+            h.update(f"{aid}\0{sha}\0{pending}\n".encode())
+        return h.hexdigest()
+
+    def meta(self, key: str) -> str | None:
+        rows = self._query("SELECT value FROM meta WHERE key = ?", (key,))
+        return rows[0][0] if rows else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._write() as c:
+            c.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+    def export_lines(self, column: str) -> Iterator[str]:
+        """Each article's lines of ``mentions.csv`` (``column="csv"``) or features of
+        ``mentions.geojson`` (``"geojson"``), by article id, fetched a few hundred articles
+        at a time: the exports are streamed to disk, never held whole."""
+        if column not in ("csv", "geojson"):
+            raise ValueError(f"no export column {column!r}")
+        try:
+            cursor = self._conn.execute(f"SELECT {column} FROM articles ORDER BY id")
+            while rows := cursor.fetchmany(500):
+                for (lines,) in rows:
+                    yield lines
+        except sqlite3.DatabaseError as exc:
+            raise ArticleIndexError(f"cannot read the article index {self.path}: {exc}") from exc
 
     # -- writing (each call is one transaction) ------------------------------------------
 

@@ -15,17 +15,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mapper import exports
 from mapper.corpus import Problem, read_article
 from mapper.errors import ArticleError, MapperWarning
 from mapper.excerpts import excerpts_for
-from mapper.exports import feature_lines, write_exports
+from mapper.exports import feature_lines
 from mapper.fingerprint import fingerprint
 from mapper.gazetteer import Gazetteer, default_gazetteer
 from mapper.geoparse import Geoparser
 from mapper.index import INDEX_NAME, ArticleIndex, Record
 from mapper.models import Article, Mention
 from mapper.online import DEFAULT_SCORE, OnlineResolver
-from mapper.parallel import parse_many
+from mapper.parallel import iter_parse
 from mapper.render import write_map
 from mapper.scan import scan
 from mapper.store import csv_text, mention_rows, places_frame_of
@@ -124,11 +125,16 @@ def build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str],
         snapshot = index.load()
         after = index.place_names()
         lap("index")
-    places = places_frame_of(snapshot.places, gaz)
-    # (Writing the exports in a thread beside the renderer was measured: no faster, as both
-    # hold the GIL most of the time.)
-    write_exports(places, csv_text([], header=True) + "".join(snapshot.csv), snapshot.geojson,
-                  out)
+        places = places_frame_of(snapshot.places, gaz)
+        # Exports only when the index's contents changed since they were written (a build
+        # with nothing new rewrote 300 MB at 10,000 articles), streamed from the index.
+        # (Writing them in a thread beside the renderer was measured: no faster, as both
+        # hold the GIL most of the time.)
+        digest = index.contents_digest()
+        if index.meta("exports") != exports.stamp(out, digest):
+            exports.write_exports(places, index.export_lines("csv"),
+                                  index.export_lines("geojson"), out)
+            index.set_meta("exports", exports.stamp(out, digest))
     lap("write")
     map_path = write_map(places, snapshot.excerpts, snapshot.articles, out, title=title,
                          max_excerpts=max_excerpts)
@@ -148,29 +154,36 @@ def build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str],
 def _parse(index: ArticleIndex, articles: Sequence[Article], gaz: Gazetteer, jobs: int,
            online: OnlineResolver | None, progress: Progress | None, notes: list[str],
            scheduler: object = None, lap: _Laps | None = None) -> None:
-    """Parse ``articles`` in batches through :func:`mapper.parallel.parse_many` and commit
-    each batch's records to ``index``."""
+    """Parse ``articles`` through :func:`mapper.parallel.iter_parse` and commit their records
+    to ``index`` every :data:`BATCH` articles.
+
+    One stream over all articles, not one pool call per batch: the workers keep parsing while
+    this process makes excerpts and writes the index (cold 10,000 build 113.5 -> 85.4 s).
+    """
     parser = Geoparser(gaz)
     total = len(articles)
     if progress and total:
         progress(0, total)
-    for lo in range(0, total, BATCH):
-        batch = articles[lo:lo + BATCH]
-        records = []
-        # scheduler only when given: parse_many's callers-to-be may not all take it yet.
-        extra = {"scheduler": scheduler} if scheduler is not None else {}
-        found_all = parse_many(batch, jobs=jobs, parser=parser, **extra)
+    # scheduler only when given: iter_parse's stand-ins (tests) may not take it.
+    extra = {"scheduler": scheduler} if scheduler is not None else {}
+    found_all = iter_parse(articles, jobs=jobs, parser=parser, **extra)
+    records: list[Record] = []
+    done = 0
+    for article in articles:
+        found = next(found_all)
         if lap:
             lap("geoparse")
-        for article, found in zip(batch, found_all, strict=True):
-            records.append(_record(article, found, gaz, online, notes))
+        records.append(_record(article, found, gaz, online, notes))
         if lap:
             lap("excerpts")
-        index.put(records)
-        if lap:
-            lap("index")
-        if progress:
-            progress(lo + len(batch), total)
+        if len(records) == BATCH or done + len(records) == total:
+            index.put(records)
+            done += len(records)
+            records = []
+            if lap:
+                lap("index")
+            if progress:
+                progress(done, total)
 
 
 def _record(article: Article, found: list[Mention], gaz: Gazetteer,

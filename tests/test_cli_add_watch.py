@@ -17,7 +17,7 @@ from click.testing import CliRunner
 import mapper.pipeline as pipeline
 from mapper.cli import main
 from mapper.gazetteer import Gazetteer
-from mapper.parallel import parse_many
+from mapper.parallel import iter_parse
 from mapper.watching import watch_folder
 
 
@@ -38,9 +38,9 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     def counting(articles, *, jobs=1, parser=None, **options):
         seen.extend(a.id for a in articles)
-        return parse_many(articles, jobs=jobs, parser=parser, **options)
+        return iter_parse(articles, jobs=jobs, parser=parser, **options)
 
-    monkeypatch.setattr(pipeline, "parse_many", counting)
+    monkeypatch.setattr(pipeline, "iter_parse", counting)
     return seen
 
 

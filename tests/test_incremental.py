@@ -18,7 +18,7 @@ import mapper.pipeline as pipeline
 from mapper.errors import MapperWarning
 from mapper.gazetteer import Gazetteer
 from mapper.index import INDEX_NAME
-from mapper.parallel import parse_many
+from mapper.parallel import iter_parse
 
 
 @pytest.fixture(scope="module")
@@ -35,14 +35,14 @@ def stable_geodata(gazetteer: Gazetteer, monkeypatch: pytest.MonkeyPatch) -> Non
 
 @pytest.fixture
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Ids of the articles handed to ``parse_many``, in order, across builds."""
+    """Ids of the articles handed to ``iter_parse``, in order, across builds."""
     seen: list[str] = []
 
     def counting(articles, *, jobs=1, parser=None, **options):
         seen.extend(a.id for a in articles)
-        return parse_many(articles, jobs=jobs, parser=parser, **options)
+        return iter_parse(articles, jobs=jobs, parser=parser, **options)
 
-    monkeypatch.setattr(pipeline, "parse_many", counting)
+    monkeypatch.setattr(pipeline, "iter_parse", counting)
     return seen
 
 
@@ -303,3 +303,26 @@ def test_fingerprint_follows_gazetteer_data_and_geocoder(tmp_path: Path,
     with (copy / "names.parquet").open("ab") as fh:
         fh.write(b"\0")  # a rebuilt gazetteer
     assert fingerprint(other) != base
+
+
+def test_unchanged_exports_are_not_rewritten(tmp_path: Path) -> None:
+    corpus = write_articles(tmp_path / "corpus", ["dhaka.txt", "lima.txt"])
+    out = tmp_path / "out"
+    pipeline.build(corpus, out)
+    names = ("places.geojson", "mentions.csv", "mentions.geojson", "places.gpkg")
+
+    def stamps() -> dict[str, int]:
+        return {n: (out / n).stat().st_mtime_ns for n in names}
+
+    first = stamps()
+    pipeline.build(corpus, out)  # nothing changed: the same files stay
+    assert stamps() == first
+    write_articles(corpus, ["oslo.txt"])
+    pipeline.build(corpus, out)  # an article more: every export is written again
+    second = stamps()
+    assert all(second[n] != first[n] for n in names)
+    assert "oslo.txt" in (out / "mentions.csv").read_text(encoding="utf-8")
+    (out / "mentions.csv").unlink()  # an export gone (or touched) is written again
+    pipeline.build(corpus, out)
+    assert "oslo.txt" in (out / "mentions.csv").read_text(encoding="utf-8")
+    assert (out / "places.gpkg").stat().st_mtime_ns != second["places.gpkg"]
