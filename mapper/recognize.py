@@ -10,6 +10,7 @@ a title-case headline, and all-caps words that are not a dateline or a known abb
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -200,6 +201,7 @@ def find_names(text: str, has_key: Callable[[str], bool], lang: str = "en") -> l
     folded = fold(text)
     words = _words(text, folded)
     line_titlecase = _titlecase_lines(text, words)
+    newlines = [m.start() for m in _NEWLINE_CHAR.finditer(text)]
     found: list[Found] = []
     i, n = 0, len(words)
     while i < n:
@@ -214,7 +216,7 @@ def find_names(text: str, has_key: Callable[[str], bool], lang: str = "en") -> l
             i += 1
             continue
         j, key = match
-        f = _found(text, words, i, j, key, line_titlecase, lang)
+        f = _found(text, words, i, j, key, line_titlecase, lang, newlines)
         if f is not None:
             found.append(f)
         i = j + 1
@@ -249,7 +251,7 @@ def _longest_match(text: str, words: list[_Word], i: int,
 
 
 def _found(text: str, words: list[_Word], i: int, j: int, key: str,
-           line_titlecase: dict[int, bool], lang: str) -> Found | None:
+           line_titlecase: dict[int, bool], lang: str, newlines: list[int]) -> Found | None:
     first, last = words[i], words[j]
     start, end = first.start, last.end
     # "U.S." and "D.C.": keep the final dot of a dotted abbreviation.
@@ -259,7 +261,7 @@ def _found(text: str, words: list[_Word], i: int, j: int, key: str,
     allcaps = all(x.upper or (x.end - x.start == 1 and text[x.start].isupper())
                   for x in span_words) and any(x.upper for x in span_words) or (
         len(span_words) > 1 and all(text[x.start:x.end].isupper() for x in span_words))
-    titlecase = line_titlecase.get(_line_start(text, start), False)
+    titlecase = line_titlecase.get(_line_start(text, start, newlines), False)
     initial = _sentence_initial(text, start)
 
     org = person = continues = False
@@ -335,33 +337,45 @@ def _cue(text: str, start: int, end: int) -> str | None:
 
 def _allcaps_ok(text: str, start: int, end: int) -> bool:
     """All-caps names count in a dateline ("JAKARTA -", "KABUL, Afghanistan (AP) -") or in a
-    line that is all capitals."""
-    ls = _line_start(text, start)
+    line that is all capitals (a headline)."""
     m = _DATELINE.match(text, end)
     # A dateline starts its line, unless an agency's credit marks it ("... Biron. WASHINGTON,
     # April 5 (Thomson Reuters Foundation) -").
-    if m and (m.group(1) or not text[ls:start].strip()):
+    if m and (m.group(1) or _first_on_line(text, start)):
         return True
-    le = text.find("\n", end)
+    # Only a short line can be a headline; looking no further keeps one-line articles of
+    # megabytes linear.
+    ls = text.rfind("\n", max(0, start - HEADLINE_CHARS), start) + 1
+    le = text.find("\n", end, end + HEADLINE_CHARS)
+    if (ls == 0 and start > HEADLINE_CHARS) or le == -1 and len(text) - end > HEADLINE_CHARS:
+        return False
     return _mostly_capitals(text[ls:le if le >= 0 else len(text)])
+
+
+def _first_on_line(text: str, pos: int) -> bool:
+    k = pos - 1
+    while k >= 0 and text[k] in " \t":
+        k -= 1
+    return k < 0 or text[k] == "\n"
+
+
+#: The longest line that may be a headline.
+HEADLINE_CHARS = 300
 
 
 @lru_cache(maxsize=1024)
 def _mostly_capitals(line: str) -> bool:
-    # Lowercase ASCII letters are letters but not capitals: when they are a tenth of the
-    # line's characters, they are at least a tenth of its letters, and the count character
-    # by character below (the cost of long one-line articles) is not needed.
-    if sum(map(line.count, _ASCII_LOWER)) * 10 >= len(line):
-        return False
     letters = [c for c in line if c.isalpha()]
     return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.9
 
 
-_ASCII_LOWER = "abcdefghijklmnopqrstuvwxyz"
+_NEWLINE_CHAR = re.compile("\n")
 
 
-def _line_start(text: str, pos: int) -> int:
-    return text.rfind("\n", 0, pos) + 1
+def _line_start(text: str, pos: int, newlines: list[int]) -> int:
+    """Offset of the line holding ``pos``; ``newlines`` are the text's newline offsets."""
+    k = bisect.bisect_left(newlines, pos)
+    return newlines[k - 1] + 1 if k else 0
 
 
 def _sentence_initial(text: str, pos: int) -> bool:
