@@ -105,6 +105,7 @@ def read_article(
     if not text.strip():
         raise ArticleError(str(p), "empty file (nothing but whitespace)")
     title, date, spans, title_line = _metadata(text)
+    title = short_title(title)
     spans += furniture_spans(text, keep=title_line)
     return Article(
         id=_article_id(p, root),
@@ -295,6 +296,19 @@ def _candidates(root: Path, excluded: set[tuple[int, int]]) -> list[tuple[Path, 
 
 def _rel(p: Path, root: Path) -> str:
     return p.relative_to(root).as_posix()
+
+
+#: A title longer than this is cut at a word and marked with an ellipsis: an article that is
+#: one long line has that line as its "title", and every export row repeats the title.
+MAX_TITLE_CHARS = 200
+
+
+def short_title(title: str) -> str:
+    """``title``, cut to at most MAX_TITLE_CHARS characters at a word boundary."""
+    if len(title) <= MAX_TITLE_CHARS:
+        return title
+    cut = title.rfind(" ", 0, MAX_TITLE_CHARS)
+    return title[:cut if cut > MAX_TITLE_CHARS // 2 else MAX_TITLE_CHARS - 1].rstrip() + "\u2026"
 
 
 def _metadata(text: str) -> tuple[str, dt.date | None, list[tuple[int, int]], int]:

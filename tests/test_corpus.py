@@ -337,3 +337,11 @@ def _article_from(data: bytes):
 
     with tempfile.TemporaryDirectory() as d:
         return read_article(_write(Path(d), "x.txt", data))
+
+
+def test_one_line_article_gets_a_short_title(tmp_path):
+    line = "Fighting in Kabul went on while officials talked " * 2000
+    article = read_article(_write(tmp_path, "oneline.txt", line.encode()))
+    assert len(article.title) <= 200 and article.title.endswith("\u2026")
+    assert article.title.startswith("Fighting in Kabul went on")
+    assert article.text == line  # the text itself is untouched
