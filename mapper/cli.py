@@ -13,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from mapper.corpus import DEFAULT_MAX_BYTES
 from mapper.errors import MapperError
 
 EXIT_SKIPPED = 3
@@ -38,6 +39,9 @@ def _build_options(command):
                      show_default=True,
                      help="Excerpts per place embedded in the map, newest articles first "
                           "(0: all); the exports always have every mention."),
+        click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES,
+                     show_default=True,
+                     help="Articles larger than this are reported and skipped, unread."),
         click.option("--quiet", "-q", is_flag=True,
                      help="No progress bar and no summary; problems and warnings only."),
         click.option("--geocoder", default=None, metavar="SERVICE",
@@ -55,7 +59,8 @@ def _build_options(command):
 
 def _run_build(articles_dir: Path, out_dir: Path, *, title: str, jobs: int, quiet: bool,
                geocoder: str | None, geocoder_options: tuple[str, ...],
-               scheduler: str | None = None, max_excerpts: int | None = None):
+               scheduler: str | None = None, max_excerpts: int | None = None,
+               max_bytes: int = DEFAULT_MAX_BYTES):
     """One incremental build with a progress bar, warnings and a summary; raises
     ClickException on a library error. Returns the BuildResult."""
     import warnings
@@ -85,7 +90,7 @@ def _run_build(articles_dir: Path, out_dir: Path, *, title: str, jobs: int, quie
             warnings.simplefilter("always")
             result = run_build(articles_dir, out_dir, title=title, jobs=jobs, online=online,
                                progress=progress, scheduler=scheduler,
-                               max_excerpts=max_excerpts)
+                               max_excerpts=max_excerpts, max_bytes=max_bytes)
     except MapperError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
@@ -128,6 +133,7 @@ def _changes(result) -> str:
               help="Parse on this Dask cluster (tcp://host:8786) instead of --jobs processes; "
                    "needs mapper's dask extra on the workers.")
 def build(articles_dir: Path, out_dir: Path, title: str, jobs: int, max_excerpts: int,
+          max_bytes: int,
           quiet: bool, geocoder: str | None, geocoder_options: tuple[str, ...],
           scheduler: str | None) -> None:
     """Geoparse the .txt/.md articles in ARTICLES_DIR (default: seeds/) and write the map.
@@ -141,7 +147,8 @@ def build(articles_dir: Path, out_dir: Path, title: str, jobs: int, max_excerpts
     """
     result = _run_build(articles_dir, out_dir, title=title, jobs=jobs, quiet=quiet,
                         geocoder=geocoder, geocoder_options=geocoder_options,
-                        scheduler=scheduler, max_excerpts=max_excerpts)
+                        scheduler=scheduler, max_excerpts=max_excerpts,
+                        max_bytes=max_bytes)
     if result.problems:
         sys.exit(EXIT_SKIPPED)
 
@@ -154,7 +161,7 @@ def build(articles_dir: Path, out_dir: Path, title: str, jobs: int, max_excerpts
               help="The corpus folder to copy the articles into.")
 @_build_options
 def add(files: tuple[Path, ...], corpus_dir: Path, out_dir: Path, title: str, jobs: int,
-        max_excerpts: int, quiet: bool, geocoder: str | None,
+        max_excerpts: int, max_bytes: int, quiet: bool, geocoder: str | None,
         geocoder_options: tuple[str, ...]) -> None:
     """Copy article FILES into the corpus folder, then rebuild its map.
 
@@ -176,7 +183,7 @@ def add(files: tuple[Path, ...], corpus_dir: Path, out_dir: Path, title: str, jo
             click.echo(f"already there: {path}")
     result = _run_build(corpus_dir, out_dir, title=title, jobs=jobs, quiet=quiet,
                         geocoder=geocoder, geocoder_options=geocoder_options,
-                        max_excerpts=max_excerpts)
+                        max_excerpts=max_excerpts, max_bytes=max_bytes)
     if result.problems:
         sys.exit(EXIT_SKIPPED)
 
@@ -187,7 +194,7 @@ def add(files: tuple[Path, ...], corpus_dir: Path, out_dir: Path, title: str, jo
 @click.option("--debounce", default=500, show_default=True, type=click.IntRange(min=0),
               help="Milliseconds of quiet before a burst of changes triggers a rebuild.")
 def watch(articles_dir: Path, out_dir: Path, title: str, jobs: int, max_excerpts: int,
-          quiet: bool,
+          max_bytes: int, quiet: bool,
           geocoder: str | None, geocoder_options: tuple[str, ...], debounce: int) -> None:
     """Build the map of ARTICLES_DIR, then rebuild it whenever its articles change.
 
@@ -198,7 +205,8 @@ def watch(articles_dir: Path, out_dir: Path, title: str, jobs: int, max_excerpts
     from mapper.watching import watch_folder
 
     options = dict(title=title, jobs=jobs, quiet=quiet, geocoder=geocoder,
-                   geocoder_options=geocoder_options, max_excerpts=max_excerpts)
+                   geocoder_options=geocoder_options, max_excerpts=max_excerpts,
+                   max_bytes=max_bytes)
 
     def rebuild(paths: set[str]) -> None:
         if not quiet:

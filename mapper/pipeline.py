@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mapper import exports
-from mapper.corpus import Problem, read_article
+from mapper.corpus import DEFAULT_MAX_BYTES, Problem, read_article
 from mapper.errors import ArticleError, MapperWarning
 from mapper.excerpts import excerpts_for
 from mapper.exports import feature_lines
@@ -74,7 +74,7 @@ def build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str],
           gazetteer: Gazetteer | None = None, title: str = "mapper", jobs: int = 1,
           online: OnlineResolver | None = None, progress: Progress | None = None,
           scheduler: object = None, timings: dict[str, float] | None = None,
-          max_excerpts: int | None = None) -> BuildResult:
+          max_excerpts: int | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> BuildResult:
     """Geoparse the new and changed articles of ``articles_dir`` and write ``index.html``,
     ``places.geojson``, ``mentions.csv``, ``mentions.geojson`` and ``places.gpkg`` into
     ``out_dir``, beside the article index.
@@ -98,7 +98,7 @@ def build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str],
     if reason:
         _warn(notes, f"article index {index.path} rebuilt from scratch: {reason}")
     with index:
-        entries = scan(articles_dir, exclude=(out,))
+        entries = scan(articles_dir, exclude=(out,), max_bytes=max_bytes)
         known = index.known()
         before = index.place_names()
         problems: list[Problem] = []
@@ -114,7 +114,7 @@ def build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str],
         articles: list[Article] = []
         for e in to_read:
             try:
-                articles.append(read_article(e.path, root=articles_dir))
+                articles.append(read_article(e.path, root=articles_dir, max_bytes=max_bytes))
             except ArticleError as exc:
                 problems.append(Problem(str(e.path), exc.reason))
         failed = {e.id for e in to_read if e.id in known} - {a.id for a in articles}

@@ -55,3 +55,15 @@ def test_5_mb_single_line_article_is_mapped(tmp_path):
     rows = (tmp_path / "maps" / "mentions.csv").read_text(encoding="utf-8").splitlines()
     assert len(rows) > 100
     assert all(len(r) < 5000 for r in rows), "excerpts are windows, not the 5 MB line"
+
+
+def test_max_bytes_option_raises_the_limit(tmp_path):
+    corpus = tmp_path / "news"
+    corpus.mkdir()
+    shutil.copy(SEEDS / "004_63138d52634a9ea7.txt", corpus / "a.txt")
+    done, _ = _build(corpus, tmp_path / "maps", "--max-bytes", "1000")
+    assert done.returncode == 3 and "a.txt" in done.stderr and "1,000" in done.stderr
+    done, _ = _build(corpus, tmp_path / "maps", "--max-bytes", "100000")
+    assert done.returncode == 0, done.stderr
+    places = json.loads((tmp_path / "maps" / "places.geojson").read_text(encoding="utf-8"))
+    assert "Kunduz" in {f["properties"]["name"] for f in places["features"]}
