@@ -27,7 +27,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # run as a script from a checkout: import mapper.names
 
-import geopandas as gpd
+import geopandas as gpd  # noqa: E402
 import shapes  # noqa: E402  (geodata/shapes.py, beside this file)
 import tables  # noqa: E402
 

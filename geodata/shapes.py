@@ -221,7 +221,8 @@ def _write(gdf: gpd.GeoDataFrame, path: Path) -> None:
 EQUAL_AREA = "EPSG:6933"
 
 
-def main_centres(gdf: gpd.GeoDataFrame, key: list[str]) -> dict[tuple[str, ...], tuple[float, float]]:
+def main_centres(gdf: gpd.GeoDataFrame,
+                 key: list[str]) -> dict[tuple[str, ...], tuple[float, float]]:
     """Per ``key`` value: (lat, lon) of the equal-area centroid of the geometry's largest part.
 
     The centre of the main landmass puts the United States in Kansas rather than between
@@ -235,7 +236,7 @@ def main_centres(gdf: gpd.GeoDataFrame, key: list[str]) -> dict[tuple[str, ...],
         centres.append(max(parts, key=lambda p: p.area).centroid)
     points = gpd.GeoSeries(centres, crs=EQUAL_AREA).to_crs("EPSG:4326")
     keys = gdf[key].itertuples(index=False, name=None)
-    return {tuple(k): (round(p.y, 5), round(p.x, 5)) for k, p in zip(keys, points)}
+    return {tuple(k): (round(p.y, 5), round(p.x, 5)) for k, p in zip(keys, points, strict=True)}
 
 
 def union_centre(gdf: gpd.GeoDataFrame, isos: list[str]) -> tuple[float, float]:

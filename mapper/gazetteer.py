@@ -118,7 +118,7 @@ class Gazetteer:
         was_enabled = gc.isenabled()
         gc.disable()
         try:
-            index = dict(zip(unique, range(len(unique))))
+            index = dict(zip(unique, range(len(unique)), strict=True))
         finally:
             if was_enabled:
                 gc.enable()
@@ -216,7 +216,7 @@ class Gazetteer:
         """The row of the place whose stable key (``gn:...``) is ``place_key``."""
         if self._by_key is None:
             keys = self._table.column("key").to_pylist()
-            self._by_key = dict(zip(keys, range(len(keys))))
+            self._by_key = dict(zip(keys, range(len(keys)), strict=True))
         return self._by_key.get(place_key)
 
 

@@ -11,7 +11,6 @@ from mapper.models import Article, Mention, Place
 from mapper.recognize import find_names
 from mapper.resolve import resolve
 
-
 #: A text that reaches every rule of the recogniser and resolver.
 WARM_UP_TEXT = ("KABUL (AP) - Mullah Omar's men left Kandahar province for Herat, Reading and "
                 "the U.S. embassy in Washington, D.C., said Gen. John Smith of Stanford "

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache
 
 # Characters whose folded form is a different single character. Built once for the Latin
 # blocks; everything else is only lowercased.
@@ -101,7 +101,7 @@ def key(name: str) -> str:
     return key_of_words(words(name))
 
 
-@lru_cache(maxsize=None)
+@cache
 def variants(name: str) -> tuple[str, ...]:
     """Spellings of ``name`` worth indexing besides itself (used when building the index).
 

@@ -97,12 +97,11 @@ def resolve(text: str, found: list[Found], gaz: Gazetteer) -> list[Resolved]:
     peers = Counter(weak_country.values())
     for f in weak:
         c = cands[(f.key, text[f.start:f.end])]
-        if any(countries.get(gaz.country(x.place_id), 0.0) >= CONTEXT_SHARE for x in c):
-            kept.append(f)
-        elif peers[weak_country[f.key]] >= WEAK_PEERS:
-            kept.append(f)
-        elif not countries and c[0].source != ALTERNATE and (
-                gaz.population(c[0].place_id) >= LONE_TOWN_POPULATION):
+        vouched = any(countries.get(gaz.country(x.place_id), 0.0) >= CONTEXT_SHARE for x in c)
+        peered = peers[weak_country[f.key]] >= WEAK_PEERS
+        lone_town = (not countries and c[0].source != ALTERNATE
+                     and gaz.population(c[0].place_id) >= LONE_TOWN_POPULATION)
+        if vouched or peered or lone_town:
             kept.append(f)
     for f in local:
         c = cands[(f.key, text[f.start:f.end])]
@@ -129,7 +128,7 @@ def _contained_pairs(text: str, found: list[Found],
     """Resolve "Place, Container" pairs together: "Atlanta, Georgia" is the US state and
     "Paris, Texas" the Texan town. The choice holds for both names all through the article."""
     chosen: dict[tuple[str, str | None], tuple[int, float, bool]] = {}
-    for p, f in zip(found, found[1:]):
+    for p, f in zip(found, found[1:], strict=False):
         if text[p.end:f.start] not in (", ", ","):
             continue
         best: tuple[float, int, int] | None = None
