@@ -11,37 +11,19 @@ import time
 from pathlib import Path
 
 import pytest
-from buildkit import ARTICLES, place_names, snapshot_geodata, write_articles
+from buildkit import ARTICLES, place_names, write_articles
 from click.testing import CliRunner
 
-import mapper.pipeline as pipeline
 from mapper.cli import main
-from mapper.gazetteer import Gazetteer
-from mapper.parallel import iter_parse
 from mapper.watching import watch_folder
 
-
-@pytest.fixture(scope="module")
-def gazetteer(tmp_path_factory: pytest.TempPathFactory) -> Gazetteer:
-    return Gazetteer.load(snapshot_geodata(tmp_path_factory.mktemp("geodata")))
+pytestmark = pytest.mark.usefixtures("stable_geodata")
 
 
-@pytest.fixture(autouse=True)
-def stable_geodata(gazetteer: Gazetteer, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MAPPER_GEODATA", str(gazetteer._folder))
-    monkeypatch.setattr(pipeline, "default_gazetteer", lambda: gazetteer)
 
 
-@pytest.fixture
-def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    seen: list[str] = []
 
-    def counting(articles, *, jobs=1, parser=None, **options):
-        seen.extend(a.id for a in articles)
-        return iter_parse(articles, jobs=jobs, parser=parser, **options)
 
-    monkeypatch.setattr(pipeline, "iter_parse", counting)
-    return seen
 
 
 def _run(*args: str):

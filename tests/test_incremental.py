@@ -12,38 +12,20 @@ import time
 from pathlib import Path
 
 import pytest
-from buildkit import make_corpus, outputs, payload, place_names, snapshot_geodata, write_articles
+from buildkit import make_corpus, outputs, payload, place_names, write_articles
 
 import mapper.pipeline as pipeline
 from mapper.errors import MapperWarning
 from mapper.gazetteer import Gazetteer
 from mapper.index import INDEX_NAME
-from mapper.parallel import iter_parse
+
+pytestmark = pytest.mark.usefixtures("stable_geodata")
 
 
-@pytest.fixture(scope="module")
-def gazetteer(tmp_path_factory: pytest.TempPathFactory) -> Gazetteer:
-    return Gazetteer.load(snapshot_geodata(tmp_path_factory.mktemp("geodata")))
 
 
-@pytest.fixture(autouse=True)
-def stable_geodata(gazetteer: Gazetteer, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Builds (here and in subprocesses) read a snapshot of geodata/, not the live folder."""
-    monkeypatch.setenv("MAPPER_GEODATA", str(gazetteer._folder))
-    monkeypatch.setattr(pipeline, "default_gazetteer", lambda: gazetteer)
 
 
-@pytest.fixture
-def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Ids of the articles handed to ``iter_parse``, in order, across builds."""
-    seen: list[str] = []
-
-    def counting(articles, *, jobs=1, parser=None, **options):
-        seen.extend(a.id for a in articles)
-        return iter_parse(articles, jobs=jobs, parser=parser, **options)
-
-    monkeypatch.setattr(pipeline, "iter_parse", counting)
-    return seen
 
 
 def test_adding_one_article_parses_only_it(tmp_path: Path, parses: list[str]) -> None:

@@ -12,16 +12,17 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
-from buildkit import payload, snapshot_geodata
+from buildkit import payload
 from click.testing import CliRunner
 
 import mapper.pipeline as pipeline
 from mapper.cli import main
 from mapper.errors import MapperWarning, OnlineGeocoderError
-from mapper.gazetteer import Gazetteer
 from mapper.geoparse import Geoparser
 from mapper.online import make_resolver, parse_options
 from mapper.unknown import unknown_names
+
+pytestmark = pytest.mark.usefixtures("stable_geodata")
 
 HOSTILE = "<script>alert(1)</script>Evilton"
 
@@ -96,15 +97,8 @@ def nominatim() -> Iterator[tuple[str, type[FakeNominatim]]]:
         server.server_close()
 
 
-@pytest.fixture(scope="module")
-def gazetteer(tmp_path_factory: pytest.TempPathFactory) -> Gazetteer:
-    return Gazetteer.load(snapshot_geodata(tmp_path_factory.mktemp("geodata")))
 
 
-@pytest.fixture(autouse=True)
-def stable_geodata(gazetteer: Gazetteer, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MAPPER_GEODATA", str(gazetteer._folder))
-    monkeypatch.setattr(pipeline, "default_gazetteer", lambda: gazetteer)
 
 
 def _resolver(domain: str, cache: Path):

@@ -1,0 +1,36 @@
+"""Fixtures shared by the build tests (incremental builds, add/watch, online geocoding)."""
+
+from __future__ import annotations
+
+import pytest
+from buildkit import snapshot_geodata
+
+import mapper.pipeline as pipeline
+from mapper.gazetteer import Gazetteer
+from mapper.parallel import iter_parse
+
+
+@pytest.fixture(scope="module")
+def gazetteer(tmp_path_factory: pytest.TempPathFactory) -> Gazetteer:
+    """The gazetteer of a snapshot of geodata/, loaded once per test module."""
+    return Gazetteer.load(snapshot_geodata(tmp_path_factory.mktemp("geodata")))
+
+
+@pytest.fixture
+def stable_geodata(gazetteer: Gazetteer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Builds (here and in subprocesses) read a snapshot of geodata/, not the live folder."""
+    monkeypatch.setenv("MAPPER_GEODATA", str(gazetteer._folder))
+    monkeypatch.setattr(pipeline, "default_gazetteer", lambda: gazetteer)
+
+
+@pytest.fixture
+def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Ids of the articles handed to ``iter_parse``, in order, across builds."""
+    seen: list[str] = []
+
+    def counting(articles, *, jobs=1, parser=None, **options):
+        seen.extend(a.id for a in articles)
+        return iter_parse(articles, jobs=jobs, parser=parser, **options)
+
+    monkeypatch.setattr(pipeline, "iter_parse", counting)
+    return seen
