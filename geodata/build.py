@@ -31,7 +31,7 @@ import geopandas as gpd  # noqa: E402
 import shapes  # noqa: E402  (geodata/shapes.py, beside this file)
 import tables  # noqa: E402
 
-from mapper.gazetteer import distance_km  # noqa: E402
+from mapper.geo import distance_km  # noqa: E402
 from mapper.names import is_latin, key  # noqa: E402
 
 #: The kinds in the order their rows are written (coarsest first, as in mapper.models.KINDS).

@@ -13,19 +13,17 @@ toponym counts for recognition, not for distance. Pure functions only; the CLI p
 from __future__ import annotations
 
 import json
-import math
 import os
 import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from mapper.errors import GoldError
+from mapper.geo import distance_km
 from mapper.models import Mention
 
 #: The usual geoparsing tolerance: 100 miles.
 ACCURACY_KM = 161.0
-#: Mean Earth radius in km, as geopy's ``great_circle`` uses.
-EARTH_RADIUS_KM = 6371.009
 
 
 @dataclass(frozen=True)
@@ -141,14 +139,6 @@ def _doc(obj: Mapping) -> GoldDoc:
     return GoldDoc(
         id=str(obj["id"]), text=text, toponyms=tuple(toponyms), title=str(obj.get("title", ""))
     )
-
-
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km (haversine on a sphere of :data:`EARTH_RADIUS_KM`)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
 def match(toponyms: Sequence[GoldToponym], mentions: Sequence[Mention]) -> list[tuple[int, int]]:

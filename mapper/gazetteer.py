@@ -9,7 +9,6 @@ so a lookup is a dict hit and a slice.
 from __future__ import annotations
 
 import gc
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -245,14 +244,6 @@ def _codes(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
 def default_gazetteer(folder: str | None = None) -> Gazetteer:
     """The gazetteer of ``folder`` (default ``geodata/``), loaded once per process."""
     return Gazetteer.load(folder)
-
-
-def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in km (haversine; fast enough for the inner loop)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
 class GazetteerGeocoder(Geocoder):

@@ -14,14 +14,8 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
-from mapper.gazetteer import (
-    ABBREVIATION,
-    ALTERNATE,
-    DEMONYM,
-    Candidate,
-    Gazetteer,
-    distance_km,
-)
+from mapper.gazetteer import ABBREVIATION, ALTERNATE, DEMONYM, Candidate, Gazetteer
+from mapper.geo import distance_km
 from mapper.recognize import QUALIFIERS, Found
 
 #: Kinds that stand for a whole country or more: they survive rules meant for towns.

@@ -12,15 +12,15 @@ from mapper.errors import GoldError
 from mapper.evaluate import (
     GoldDoc,
     GoldToponym,
-    distance_km,
     format_report,
     match,
     read_gold,
     score,
 )
+from mapper.geo import distance_km
 from mapper.models import Mention, Place
 
-GEOWEBNEWS = Path("/work/shared/gold/geowebnews.jsonl")
+GEOWEBNEWS = Path(__file__).resolve().parents[2] / "shared" / "gold" / "geowebnews.jsonl"
 
 KABUL = (34.52813, 69.17233)
 HERAT = (34.34817, 62.19967)

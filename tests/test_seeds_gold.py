@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from mapper.corpus import read_article
-from mapper.gazetteer import distance_km
+from mapper.geo import distance_km
 from mapper.geoparse import Geoparser
 
 ROOT = Path(__file__).resolve().parent.parent
