@@ -146,7 +146,33 @@ function mapperPanel(ctx, layers, hooks) {
       }
     }
     more(0);
+    sameName(i).forEach(function (j) { box.appendChild(namesake(j)); });
     show("mp-place");
+  }
+  /* Places of the same name ("Kandahar" the city and "Kandahar province"): news uses one
+   * name for both, so a reader clicking either wants the other's excerpts too. */
+  var byName = null;
+  function sameName(i) {
+    if (!byName) {
+      byName = {};
+      places.forEach(function (p, j) { (byName[dom.norm(p.name)] = byName[dom.norm(p.name)] || []).push(j); });
+    }
+    return byName[dom.norm(places[i].name)].filter(function (j) { return j !== i; });
+  }
+  function namesake(j) {
+    var list = ctx.byPlace[j].filter(passes), groups = {};
+    var section = el("section", "mp-namesake");
+    list.forEach(function (ex) { (groups[ex.article] = groups[ex.article] || []).push(ex); });
+    var order = Object.keys(groups).map(function (a) { return articles[a]; }).sort(ctx.byDateDesc);
+    var head = el("button", "mp-link mp-namesake-head",
+                  "Also named " + places[j].name + ": " + ctx.describe(places[j]) + " \u00b7 " +
+                  dom.plural(order.length, "article"));
+    head.type = "button";
+    head.dataset.place = places[j].key;
+    head.addEventListener("click", function () { select(j, true); });
+    section.appendChild(head);
+    order.slice(0, PAGE).forEach(function (a) { section.appendChild(group(a, groups[a.i], j)); });
+    return section;
   }
   /* Other places under the clicked point, as links. */
   function showAlso(i, others) {
