@@ -135,9 +135,6 @@ class Gazetteer:
     def __len__(self) -> int:
         return self._table.num_rows
 
-    def __contains__(self, key: str) -> bool:
-        return key in self._keys
-
     def has_key(self, key: str) -> bool:
         """True when ``key`` (see :func:`mapper.names.key`) names at least one place."""
         return key in self._keys

@@ -82,7 +82,7 @@ def test_dask_cluster_gives_the_same_places_and_mentions(tmp_path, articles, exp
             distributed.Client(cluster) as client:
         paths = parallel.parse_to_partitions(articles, tmp_path / "parts", scheduler=client,
                                              chunk_articles=12)
-        # Through parse_many too, as the pipeline calls it.
+        # Through parse_many too, as the benchmark calls it.
         assert parallel.parse_many(articles[:6], scheduler=client) == expected[:6]
     assert len(paths) == -(-len(articles) // 12)
     assert partitions.read_mentions(paths, articles) == expected
