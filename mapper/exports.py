@@ -7,13 +7,25 @@
 ``places.gpkg``
     A GeoPackage with a ``places`` and a ``mentions`` layer (EPSG:4326), for QGIS.
 
-Same inputs, same bytes: rows are sorted, and GDAL's timestamps are pinned.
+The mention files are the articles' lines (:func:`mention_chunks`, made where the article is
+parsed) in article id order. A build writes the lines of the articles it parsed into a
+:class:`Spool`; the new files are then spliced (:mod:`mapper.splice`) from the spool and
+from the previous files, so adding one article to 10,000 copies 300 MB inside the kernel
+instead of formatting it again. The GeoPackage is a database: the previous one is copied,
+the rows of changed and removed articles are deleted and the new ones appended.
+
+Same inputs, same text: rows are sorted, and GDAL's timestamps are pinned. The GeoPackage
+holds the same rows however it was reached, but its bytes (row ids, free pages) depend on
+the builds that led to it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import shutil
+import sqlite3
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -24,8 +36,9 @@ import pyarrow.csv as pacsv
 import pyogrio
 import shapely
 
-from mapper.atomic import replacing
-from mapper.store import MENTION_COLUMNS, csv_text, write_places_geojson
+from mapper.models import Article, Excerpt, Mention
+from mapper.splice import Piece, splice
+from mapper.store import MENTION_COLUMNS, csv_text, mention_rows, write_places_geojson
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
@@ -35,23 +48,127 @@ EXPORTS = ("places.geojson", "mentions.csv", "mentions.geojson", "places.gpkg")
 #: GeoPackages record when they were written; a fixed date keeps builds byte-identical.
 GPKG_DATE = "2000-01-01T00:00:00Z"
 
+CSV_HEAD = csv_text([], header=True).encode()
+GEOJSON_HEAD = b'{"type":"FeatureCollection","features":[\n'
+#: Between two articles' features in ``mentions.geojson`` (and between features).
+GEOJSON_SEP = b",\n"
 
-def write_exports(places: gpd.GeoDataFrame, csv_chunks: Iterable[str],
-                  features: Iterable[str], out_dir: Path) -> None:
-    """Write every export into ``out_dir``.
+#: Per article in id order: (article id, bytes of its CSV lines, bytes of its features).
+Layout = Sequence[tuple[str, int, int]]
 
-    ``csv_chunks`` are the lines of ``mentions.csv`` without its header, in chunks (see
-    :func:`mapper.store.csv_text`), and ``features`` the mentions' GeoJSON feature lines in
-    chunks (see :func:`feature_lines`): the article index keeps both per article, so a
-    rebuild streams them from the index to disk instead of holding 300 MB of text (10,000
-    articles) in memory; the GeoPackage's mentions are then read back from the CSV in
-    batches.
+
+def mention_chunks(article: Article, mentions: Sequence[Mention],
+                   excerpts: Sequence[Excerpt]) -> tuple[bytes, bytes]:
+    """The article's lines of ``mentions.csv`` and its features of ``mentions.geojson``
+    (joined by :data:`GEOJSON_SEP`), UTF-8."""
+    rows = mention_rows(mentions, excerpts, [article])
+    return csv_text(rows).encode(), feature_lines(rows).encode()
+
+
+class Spool:
+    """The export lines of the articles a build formatted, in two unnamed temporary files
+    in the output folder (so the kernel can copy from them into the exports)."""
+
+    def __init__(self, folder: Path) -> None:
+        # Owned by the spool and closed by close(), not by a with block here.
+        self._csv = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115
+        self._geojson = tempfile.TemporaryFile(dir=folder)  # noqa: SIM115
+        self.at: dict[str, tuple[int, int, int, int]] = {}
+        """Article id -> (CSV offset, length, GeoJSON offset, length)."""
+
+    def add(self, article_id: str, csv: bytes, geojson: bytes) -> None:
+        self.at[article_id] = (self._csv.tell(), len(csv), self._geojson.tell(), len(geojson))
+        self._csv.write(csv)
+        self._geojson.write(geojson)
+
+    def pieces(self, article_id: str) -> tuple[Piece, Piece]:
+        c, clen, g, glen = self.at[article_id]
+        return Piece(self._csv.fileno(), c, clen), Piece(self._geojson.fileno(), g, glen)
+
+    def flush(self) -> None:
+        self._csv.flush()
+        self._geojson.flush()
+
+    def close(self) -> None:
+        self._csv.close()
+        self._geojson.close()
+
+    def __enter__(self) -> Spool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def offsets(layout: Layout) -> dict[str, tuple[int, int, int, int]]:
+    """Where each article's lines sit in the mention files written for ``layout``:
+    article id -> (CSV offset, length, GeoJSON offset, length); and ``""`` -> the two
+    files' sizes."""
+    at: dict[str, tuple[int, int, int, int]] = {}
+    c, g, features = len(CSV_HEAD), len(GEOJSON_HEAD), False
+    for aid, clen, glen in layout:
+        if glen and features:
+            g += len(GEOJSON_SEP)
+        at[aid] = (c, clen, g, glen)
+        c += clen
+        g += glen
+        features = features or bool(glen)
+    at[""] = (c, 0, g + len(_geojson_tail(features)), 0)
+    return at
+
+
+def _geojson_tail(features: bool) -> bytes:
+    return b"\n]}\n" if features else b"]}\n"
+
+
+def matches(out_dir: Path, layout: Layout) -> bool:
+    """Whether the mention files in ``out_dir`` have the sizes ``layout`` gives them."""
+    csv_size, _, geojson_size, _ = offsets(layout)[""]
+    try:
+        return ((out_dir / "mentions.csv").stat().st_size == csv_size
+                and (out_dir / "mentions.geojson").stat().st_size == geojson_size)
+    except FileNotFoundError:
+        return False
+
+
+def write_exports(out_dir: Path, places: gpd.GeoDataFrame, layout: Layout, spool: Spool, *,
+                  previous: Layout | None = None, dropped: Iterable[str] = ()) -> None:
+    """Write every export into ``out_dir`` for the articles of ``layout``.
+
+    Each article's lines come from ``spool`` if it has them, else from the previous files,
+    which must then have been written for ``previous`` (see :func:`matches`). ``dropped``:
+    the articles of ``previous`` whose rows are gone or replaced (changed, removed): with
+    ``previous`` the GeoPackage is updated, without it written anew.
     """
     out_dir = Path(out_dir)
+    spool.flush()
     write_places_geojson(places, out_dir / "places.geojson")
-    write_mentions_csv_chunks(csv_chunks, out_dir / "mentions.csv")
-    write_mentions_geojson(features, out_dir / "mentions.geojson")
-    write_geopackage(places, mentions_reader(out_dir / "mentions.csv"), out_dir / "places.gpkg")
+    old = offsets(previous) if previous is not None else {}
+    with contextlib.ExitStack() as opened:
+        old_csv, old_geojson = (
+            opened.enter_context(open(out_dir / name, "rb")).fileno() if previous is not None
+            else -1 for name in ("mentions.csv", "mentions.geojson"))
+        csv_pieces, geojson_pieces = [], []
+        for aid, _, _ in layout:
+            if aid in spool.at:
+                c, g = spool.pieces(aid)
+            else:
+                o = old[aid]  # KeyError: the caller's bug, not the user's
+                c, g = Piece(old_csv, o[0], o[1]), Piece(old_geojson, o[2], o[3])
+            csv_pieces.append(c)
+            geojson_pieces.append(g)
+        splice(out_dir / "mentions.csv", CSV_HEAD, csv_pieces)
+        splice(out_dir / "mentions.geojson", GEOJSON_HEAD, geojson_pieces,
+               _geojson_tail(any(p.length for p in geojson_pieces)), GEOJSON_SEP)
+    gpkg = out_dir / "places.gpkg"
+    if previous is not None and gpkg.exists():
+        with tempfile.TemporaryDirectory(dir=out_dir, prefix=".mapper-") as tmp:
+            added = Path(tmp) / "added.csv"
+            splice(added, CSV_HEAD, [spool.pieces(aid)[0] for aid, _, _ in layout
+                                     if aid in spool.at])
+            update_geopackage(gpkg, places, set(dropped), mentions_reader(added))
+    else:
+        write_geopackage(places, mentions_reader(out_dir / "mentions.csv"), gpkg)
 
 
 def stamp(out_dir: Path, digest: str) -> str:
@@ -68,14 +185,6 @@ def stamp(out_dir: Path, digest: str) -> str:
     return json.dumps({"digest": digest, "files": files}, separators=(",", ":"))
 
 
-def write_mentions_csv_chunks(chunks: Iterable[str], path: Path) -> None:
-    """``mentions.csv``: the header, then ``chunks`` of rows as they come."""
-    with replacing(path) as fh:
-        fh.write(csv_text([], header=True))
-        for chunk in chunks:
-            fh.write(chunk)
-
-
 def feature_lines(rows: Sequence[Sequence]) -> str:
     """Mention rows (:func:`mapper.store.mention_rows`) as GeoJSON Point features, one per
     line, joined by ``,\n`` (no trailing separator)."""
@@ -87,19 +196,6 @@ def feature_lines(rows: Sequence[Sequence]) -> str:
         # GeoJSON positions are [longitude, latitude].
         "geometry": {"type": "Point", "coordinates": [row[lon_at], row[lat_at]]},
     }) for row in rows)
-
-
-def write_mentions_geojson(features: Iterable[str], path: Path) -> None:
-    """``mentions.geojson``: a FeatureCollection of one Point per mention (EPSG:4326, the
-    GeoJSON default), one feature per line so that two maps diff well."""
-    with replacing(path) as fh:
-        fh.write('{"type":"FeatureCollection","features":[\n')
-        first = True
-        for chunk in features:
-            if chunk:
-                fh.write(chunk if first else ",\n" + chunk)
-                first = False
-        fh.write(("" if first else "\n") + "]}\n")
 
 
 #: Arrow types of the mention columns (strings unless named).
@@ -137,36 +233,63 @@ def mentions_reader(csv_path: Path) -> pa.RecordBatchReader:
     return pa.RecordBatchReader.from_batches(schema, batches())
 
 
-def mentions_table(mentions_csv: str) -> pa.Table:
-    """The mentions of a ``mentions.csv`` text as an Arrow table (see
-    :func:`mentions_reader`)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "mentions.csv"
-        path.write_text(mentions_csv, encoding="utf-8")
-        return mentions_reader(path).read_all()
-
-
 def write_geopackage(places: gpd.GeoDataFrame, mentions: pa.Table | pa.RecordBatchReader,
                      path: Path) -> None:
     """A GeoPackage with the ``places`` and ``mentions`` (:func:`mentions_reader`) layers,
     replaced atomically."""
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".gpkg", dir=path.parent)
-    os.close(fd)
-    os.unlink(tmp)  # GDAL creates the file itself
-    try:
+    with _replacing_gpkg(Path(path), copy=False) as tmp:
+        pyogrio.write_dataframe(places, tmp, layer="places", driver="GPKG")
+        pyogrio.write_arrow(mentions, tmp, layer="mentions", driver="GPKG",
+                            geometry_name="geometry", geometry_type="Point", crs="EPSG:4326")
+
+
+def update_geopackage(path: Path, places: gpd.GeoDataFrame, dropped: set[str],
+                      added: pa.Table | pa.RecordBatchReader) -> None:
+    """Replace the GeoPackage at ``path`` atomically by a copy with the mentions of the
+    ``dropped`` articles deleted, the ``added`` mentions appended and the places layer
+    written anew."""
+    with _replacing_gpkg(Path(path), copy=True) as tmp:
+        if dropped:
+            # Plain SQLite can delete: the layer's R-tree triggers on delete call no GDAL
+            # function (those on insert do, so rows are added through GDAL).
+            conn = sqlite3.connect(tmp, isolation_level=None)
+            try:
+                conn.execute("BEGIN")
+                conn.executemany("DELETE FROM mentions WHERE article_id = ?",
+                                 [(aid,) for aid in sorted(dropped)])
+                conn.execute("COMMIT")
+            finally:
+                conn.close()
+        pyogrio.write_dataframe(places, tmp, layer="places", driver="GPKG")
+        pyogrio.write_arrow(added, tmp, layer="mentions", driver="GPKG", append=True,
+                            geometry_name="geometry", geometry_type="Point", crs="EPSG:4326")
+
+
+class _replacing_gpkg:
+    """A temporary GeoPackage beside ``path`` (empty, or a copy of ``path``) that replaces
+    it on success, with GDAL's clock pinned to :data:`GPKG_DATE`."""
+
+    def __init__(self, path: Path, copy: bool) -> None:
+        self.path, self.copy = path, copy
+
+    def __enter__(self) -> str:
+        fd, self.tmp = tempfile.mkstemp(prefix=f".{self.path.stem}.", suffix=".gpkg",
+                                        dir=self.path.parent)
+        os.close(fd)
+        if self.copy:
+            shutil.copyfile(self.path, self.tmp)  # copy_file_range/sendfile inside
+        else:
+            os.unlink(self.tmp)  # GDAL creates the file itself
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": GPKG_DATE})
+        return self.tmp
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
         try:
-            pyogrio.write_dataframe(places, tmp, layer="places", driver="GPKG")
-            pyogrio.write_arrow(mentions, tmp, layer="mentions", driver="GPKG",
-                                geometry_name="geometry", geometry_type="Point",
-                                crs="EPSG:4326")
+            if exc_type is None:
+                os.chmod(self.tmp, 0o644)
+                with open(self.tmp, "rb") as fh:
+                    os.fsync(fh.fileno())
+                os.replace(self.tmp, self.path)
         finally:
-            pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
-        os.chmod(tmp, 0o644)
-        with open(tmp, "rb") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+            Path(self.tmp).unlink(missing_ok=True)

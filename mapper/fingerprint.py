@@ -53,3 +53,26 @@ def fingerprint(gazetteer: Gazetteer, online: str = "") -> str:
             h.update(package.encode())
     h.update(b"online\0" + online.encode())
     return h.hexdigest()
+
+
+#: What the renderer reads besides the index: the boundaries of the basemap.
+RENDER_GEODATA = ("countries.parquet", "admin1.parquet")
+
+
+def render_fingerprint() -> str:
+    """A hex digest of the code, templates and data that draw the map, and the versions of
+    the packages that do: a map whose index did not change is drawn again when this does."""
+    h = hashlib.sha256(_CODE)
+    package = Path(__file__).resolve().parent
+    for path in sorted((package / "render").rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    for name in RENDER_GEODATA:
+        path = geodata_dir() / name
+        h.update(name.encode() + b"\0" + (path.read_bytes() if path.exists() else b"-"))
+    for dist in ("folium", "branca", "xyzservices", "django-js-lib-leaflet"):
+        try:
+            h.update(f"{dist}={version(dist)}".encode())
+        except PackageNotFoundError:
+            h.update(dist.encode())
+    return h.hexdigest()

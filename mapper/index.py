@@ -1,13 +1,14 @@
 """The article index on disk: what each article's last parse found, so a rebuild only parses
-what changed.
+what changed, and renders from SQL what the map shows.
 
-``<out>/mapper-index.sqlite`` (SQLite, standard library) holds per article its content hash,
-metadata and blanked text, its resolved mentions (offsets, surface, place fields, score,
-demonym), its excerpts, its lines of the mention exports, and the names no geocoder could
-resolve. ``meta`` holds the schema
-version and the *fingerprint* of whatever produced the rows (parser code, gazetteer data,
-online geocoder); an index with another version or fingerprint, or one SQLite cannot read,
-is never used: :meth:`ArticleIndex.open` discards it and says why.
+``<out>/mapper-index.sqlite`` (SQLite, standard library) holds per article its content hash
+and the file's size and times when it was hashed (so an unchanged file is not read again),
+its metadata and blanked text, its resolved mentions (offsets, surface, place fields,
+score, demonym), its excerpts (offsets into the text), the byte lengths of its lines in the
+mention exports, and the names no geocoder could resolve. ``meta`` holds the schema version
+and the *fingerprint* of whatever produced the rows (parser code, gazetteer data, online
+geocoder); an index with another version or fingerprint, or one SQLite cannot read, is
+never used: :meth:`ArticleIndex.open` discards it and says why.
 
 Every change is one SQLite transaction (rollback journal, ``synchronous=FULL``): a build
 killed at any point leaves each article's rows complete or absent, never half-written.
@@ -20,31 +21,34 @@ import hashlib
 import json
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from mapper.errors import ArticleIndexError
-from mapper.models import Article, Excerpt, Mention
+from mapper.models import Article, Excerpt, Mention, Place
+from mapper.records import Record, Unresolved
+from mapper.scan import Stat
 from mapper.store import PlaceCount
 
 #: Bump when the tables change: an index of another version is rebuilt, not migrated.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 INDEX_NAME = "mapper-index.sqlite"
 
+# Small columns first, the text last: SQLite reads a row's columns in order, so a query for
+# dates or lengths never touches the overflow pages of a long text.
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE articles (
-    id TEXT PRIMARY KEY, sha256 TEXT NOT NULL, path TEXT NOT NULL, title TEXT NOT NULL,
-    date TEXT, text TEXT NOT NULL,
-    pending INTEGER NOT NULL DEFAULT 0,  -- 1: an online lookup failed; parse again next time
-    -- JSON [[place_key, start, length, text or null (a slice of text), [s, e, ...]], ...]
-    excerpts TEXT NOT NULL,
-    -- The article's rows of mentions.csv and features of mentions.geojson, ready to join:
-    -- a rebuild concatenates them instead of formatting 200,000 mentions again.
-    csv TEXT NOT NULL, geojson TEXT NOT NULL
+    id TEXT PRIMARY KEY, sha256 TEXT NOT NULL,
+    -- The file's stat when it was hashed (NULL: hash it again next time).
+    size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, inode INTEGER,
+    title TEXT NOT NULL, date TEXT, chars INTEGER NOT NULL,
+    pending INTEGER NOT NULL DEFAULT 0,  -- 1: an online lookup failed; parse it again
+    -- Bytes of its lines in mentions.csv and mentions.geojson (see mapper.exports.offsets).
+    csv_bytes INTEGER NOT NULL, geojson_bytes INTEGER NOT NULL,
+    path TEXT NOT NULL, text TEXT NOT NULL
 );
-CREATE INDEX articles_sha256 ON articles (sha256);
 CREATE TABLE mentions (
     article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
     start INTEGER NOT NULL, "end" INTEGER NOT NULL, surface TEXT NOT NULL,
@@ -55,41 +59,57 @@ CREATE TABLE mentions (
 CREATE INDEX mentions_article ON mentions (article_id);
 -- Covers the per-place counts and article lists of every rebuild.
 CREATE INDEX mentions_place ON mentions (place_key, article_id);
+CREATE TABLE excerpts (
+    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    place_key TEXT NOT NULL, start INTEGER NOT NULL, length INTEGER NOT NULL,
+    marks TEXT NOT NULL  -- JSON [start, end, start, end, ...] into the excerpt
+);
+CREATE INDEX excerpts_article ON excerpts (article_id);
+CREATE INDEX excerpts_place ON excerpts (place_key);
 CREATE TABLE unresolved (
     article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
     start INTEGER NOT NULL, "end" INTEGER NOT NULL, surface TEXT NOT NULL
 );
 CREATE INDEX unresolved_article ON unresolved (article_id);
 """
-_TABLES = {"meta", "articles", "mentions", "unresolved"}
+_TABLES = {"meta", "articles", "mentions", "excerpts", "unresolved"}
+
+#: The newest ``cap`` excerpts of each place (see :func:`mapper.render.data.newest_first`:
+#: dated articles newest first, undated last, then by article id, offset, length), and how
+#: many each place has.
+_NEWEST = """
+WITH ranked AS (
+    SELECT e.rowid AS id, row_number() OVER win AS n, count(*) OVER (PARTITION BY e.place_key)
+        AS total
+    FROM excerpts e JOIN articles a ON a.id = e.article_id
+    WINDOW win AS (PARTITION BY e.place_key
+                   ORDER BY a.date IS NULL, a.date DESC, e.article_id, e.start, e.length))
+SELECT e.article_id, e.place_key, e.start, substr(a.text, e.start + 1, e.length), e.marks,
+       r.total
+FROM ranked r JOIN excerpts e ON e.rowid = r.id JOIN articles a ON a.id = e.article_id
+WHERE r.n <= ?1 OR ?1 = 0
+ORDER BY e.place_key, e.article_id, e.start, e.length
+"""
 
 
 @dataclass(frozen=True)
-class Record:
-    """Everything the index keeps about one parsed article."""
+class Known:
+    """What the index knows of an article file."""
+
+    sha256: str
+    pending: bool
+    stat: Stat | None
+
+
+@dataclass(frozen=True)
+class Stored:
+    """An article as the index holds it, to make its record again (see
+    :func:`mapper.records.make_record`)."""
 
     article: Article
-    mentions: Sequence[Mention]
-    excerpts: Sequence[Excerpt]
-    unresolved: Sequence[tuple[int, int, str]] = field(default=())
-    """Unknown-name candidates that no geocoder resolved: (start, end, surface)."""
-    pending: bool = False
-    """An online lookup failed for this article: parse it again on the next build."""
-    csv: str = ""
-    """The article's lines of ``mentions.csv`` (see :func:`mapper.store.csv_text`)."""
-    geojson: str = ""
-    """The article's features of ``mentions.geojson`` (see :mod:`mapper.exports`)."""
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """What the outputs are made of, every list in a stable order (by article id, offset)."""
-
-    articles: list[Article]
-    excerpts: list[Excerpt]
-    places: list[PlaceCount]
-    mentions: int
-    unresolved: int
+    mentions: list[Mention]
+    unresolved: list[Unresolved]
+    pending: bool
 
 
 class ArticleIndex:
@@ -138,38 +158,100 @@ class ArticleIndex:
 
     # -- reading -------------------------------------------------------------------------
 
-    def known(self) -> dict[str, tuple[str, bool]]:
-        """Every indexed article id -> (sha256, pending)."""
-        rows = self._query("SELECT id, sha256, pending FROM articles")
-        return {r[0]: (r[1], bool(r[2])) for r in rows}
+    def known(self) -> dict[str, Known]:
+        """Every indexed article id -> what the index knows of its file."""
+        rows = self._query("SELECT id, sha256, pending, size, mtime_ns, ctime_ns, inode "
+                           "FROM articles")
+        return {r[0]: Known(r[1], bool(r[2]), None if r[3] is None else Stat(*r[3:]))
+                for r in rows}
 
-    def place_names(self) -> dict[str, str]:
-        """Key -> name of every place the indexed articles mention."""
-        return dict(self._query("SELECT place_key, min(name) FROM mentions GROUP BY place_key"))
+    def place_keys(self) -> set[str]:
+        """Every place the indexed articles mention (read from the index on place keys)."""
+        return {k for k, in self._query("SELECT DISTINCT place_key FROM mentions")}
 
-    def load(self) -> Snapshot:
-        """Everything the outputs are made of, in a stable order."""
-        articles: list[Article] = []
-        excerpts: list[Excerpt] = []
-        for aid, sha, path, title, date, text, found in self._query(
-                "SELECT id, sha256, path, title, date, text, excerpts "
-                "FROM articles ORDER BY id"):
-            articles.append(Article(aid, path, title, dt.date.fromisoformat(date) if date
-                                    else None, text, sha))
-            for pkey, start, length, etext, flat in json.loads(found):
-                marks = tuple(zip(flat[0::2], flat[1::2], strict=True))
-                excerpts.append(Excerpt(aid, pkey, start, text[start:start + length]
-                                        if etext is None else etext, marks))
+    def place_names(self, keys: Iterable[str]) -> dict[str, str]:
+        """Key -> name of the places ``keys`` that the indexed articles mention."""
+        names = {}
+        for key in keys:
+            for name, in self._query("SELECT name FROM mentions WHERE place_key = ? LIMIT 1",
+                                     (key,)):
+                names[key] = name
+        return names
+
+    def place_counts(self) -> list[PlaceCount]:
+        """Every mentioned place with its counts and articles, by key."""
         ids: dict[str, list[str]] = {}
         for key, aid in self._query("SELECT DISTINCT place_key, article_id FROM mentions "
                                     "ORDER BY place_key, article_id"):
             ids.setdefault(key, []).append(aid)
-        places = [PlaceCount(key, name, kind, country, lat, lon, n, tuple(sorted(ids[key])))
-                  for key, name, kind, country, lat, lon, n in self._query(
-                      "SELECT place_key, min(name), min(kind), min(country), min(lat), "
-                      "min(lon), count(*) FROM mentions GROUP BY place_key ORDER BY place_key")]
-        (unresolved,), = self._query("SELECT count(*) FROM unresolved")
-        return Snapshot(articles, excerpts, places, sum(p.mentions for p in places), unresolved)
+        return [PlaceCount(key, name, kind, country, lat, lon, n, tuple(ids[key]))
+                for key, name, kind, country, lat, lon, n in self._query(
+                    "SELECT place_key, min(name), min(kind), min(country), min(lat), "
+                    "min(lon), count(*) FROM mentions GROUP BY place_key ORDER BY place_key")]
+
+    def places_of(self, ids: Iterable[str]) -> dict[str, str]:
+        """Key -> name of the places the articles ``ids`` mention."""
+        names: dict[str, str] = {}
+        for aid in ids:
+            for key, name in self._query("SELECT place_key, name FROM mentions "
+                                         "WHERE article_id = ?", (aid,)):
+                names.setdefault(key, name)
+        return names
+
+    def counts(self) -> tuple[int, int, int]:
+        """How many articles the index holds, their mentions, and the names no geocoder
+        resolved."""
+        return self._query("SELECT (SELECT count(*) FROM articles), "
+                           "(SELECT count(*) FROM mentions), (SELECT count(*) FROM unresolved)"
+                           )[0]
+
+    def articles(self, with_text: bool) -> list[Article]:
+        """Every article by id; their texts only ``with_text`` (else ``""``)."""
+        text = "text" if with_text else "''"
+        return [Article(aid, path, title, dt.date.fromisoformat(date) if date else None, t, sha)
+                for aid, sha, path, title, date, t in self._query(
+                    f"SELECT id, sha256, path, title, date, {text} FROM articles ORDER BY id")]
+
+    def total_chars(self) -> int:
+        """The length of all the articles' texts together."""
+        (total,), = self._query("SELECT coalesce(sum(chars), 0) FROM articles")
+        return total
+
+    def newest_excerpts(self, cap: int) -> tuple[list[Excerpt], dict[str, int]]:
+        """Per place its ``cap`` excerpts of the newest articles (all with ``cap`` 0), by
+        place, article and offset; and per place how many were left out."""
+        excerpts, omitted = [], {}
+        for aid, key, start, text, marks, total in self._query(_NEWEST, (cap,)):
+            flat = json.loads(marks)
+            excerpts.append(Excerpt(aid, key, start, text,
+                                    tuple(zip(flat[0::2], flat[1::2], strict=True))))
+            if cap and total > cap:
+                omitted[key] = total - cap
+        return excerpts, omitted
+
+    def layout(self) -> list[tuple[str, int, int]]:
+        """Per article by id: the bytes of its lines in the two mention exports (see
+        :func:`mapper.exports.offsets`)."""
+        return self._query("SELECT id, csv_bytes, geojson_bytes FROM articles ORDER BY id")
+
+    def stored(self, ids: Iterable[str]) -> Iterator[Stored]:
+        """The articles ``ids`` with their mentions, as the index holds them."""
+        for aid in ids:
+            rows = self._query("SELECT sha256, path, title, date, pending, text FROM articles "
+                               "WHERE id = ?", (aid,))
+            if not rows:
+                continue
+            sha, path, title, date, pending, text = rows[0]
+            article = Article(aid, path, title, dt.date.fromisoformat(date) if date else None,
+                              text, sha)
+            mentions = [Mention(aid, s, e, surface, Place(*place), score, bool(demonym))
+                        for s, e, surface, *place, score, demonym in self._query(
+                            'SELECT start, "end", surface, place_key, name, kind, country, '
+                            "lat, lon, geonameid, admin1, population, score, demonym "
+                            'FROM mentions WHERE article_id = ? ORDER BY rowid', (aid,))]
+            unresolved = self._query('SELECT start, "end", surface FROM unresolved '
+                                     "WHERE article_id = ? ORDER BY rowid", (aid,))
+            yield Stored(article, mentions, [tuple(u) for u in unresolved], bool(pending))
 
     def contents_digest(self) -> str:
         """A hash of what the index holds: its fingerprint and every article's id and hash.
@@ -188,43 +270,39 @@ class ArticleIndex:
         with self._write() as c:
             c.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
 
-    def export_lines(self, column: str) -> Iterator[str]:
-        """Each article's lines of ``mentions.csv`` (``column="csv"``) or features of
-        ``mentions.geojson`` (``"geojson"``), by article id, fetched a few hundred articles
-        at a time: the exports are streamed to disk, never held whole."""
-        if column not in ("csv", "geojson"):
-            raise ValueError(f"no export column {column!r}")
-        try:
-            cursor = self._conn.execute(f"SELECT {column} FROM articles ORDER BY id")
-            while rows := cursor.fetchmany(500):
-                for (lines,) in rows:
-                    yield lines
-        except sqlite3.DatabaseError as exc:
-            raise ArticleIndexError(f"cannot read the article index {self.path}: {exc}") from exc
-
     # -- writing (each call is one transaction) ------------------------------------------
 
-    def put(self, records: Iterable[Record]) -> None:
-        """Replace the rows of each record's article by the record."""
+    def put(self, records: Iterable[Record], stats: Mapping[str, Stat | None] | None = None,
+            ) -> None:
+        """Replace the rows of each record's article by the record; ``stats``: the files'
+        stat when they were hashed, by article id."""
+        stats = stats or {}
         with self._write() as c:
             for rec in records:
-                a = rec.article
+                a, places = rec.article, rec.places
+                st = stats.get(a.id)
                 c.execute("DELETE FROM articles WHERE id = ?", (a.id,))
-                found = [[e.place_key, e.start, len(e.text),
-                          None if a.text[e.start:e.start + len(e.text)] == e.text else e.text,
-                          [x for span in e.marks for x in span]] for e in rec.excerpts]
-                c.execute("INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", (
-                    a.id, a.sha256, a.path, a.title, a.date.isoformat() if a.date else None,
-                    a.text, int(rec.pending),
-                    json.dumps(found, ensure_ascii=False, separators=(",", ":")),
-                    rec.csv, rec.geojson))
+                c.execute("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (
+                    a.id, a.sha256, *(st if st else (None,) * 4), a.title,
+                    a.date.isoformat() if a.date else None, len(a.text), int(rec.pending),
+                    len(rec.csv), len(rec.geojson), a.path, a.text))
+                text = a.text
                 c.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
-                    (a.id, m.start, m.end, m.surface, m.place.key, m.place.name, m.place.kind,
-                     m.place.country, m.place.lat, m.place.lon, m.place.geonameid,
-                     m.place.admin1, m.place.population, m.score, int(m.demonym))
-                    for m in rec.mentions])
+                    (a.id, s, e, text[s:e], p.key, p.name, p.kind, p.country, p.lat, p.lon,
+                     p.geonameid, p.admin1, p.population, score, int(demonym))
+                    for s, e, i, score, demonym in rec.mentions for p in (places[i],)])
+                c.executemany("INSERT INTO excerpts VALUES (?, ?, ?, ?, ?)", [
+                    (a.id, places[i].key, start, length, json.dumps(list(flat)))
+                    for i, start, length, flat in rec.excerpts])
                 c.executemany("INSERT INTO unresolved VALUES (?, ?, ?, ?)",
                               [(a.id, s, e, surface) for s, e, surface in rec.unresolved])
+
+    def set_stats(self, stats: Mapping[str, Stat | None]) -> None:
+        """Record the files' stat for articles whose bytes are the indexed ones."""
+        with self._write() as c:
+            c.executemany("UPDATE articles SET size = ?, mtime_ns = ?, ctime_ns = ?, inode = ? "
+                          "WHERE id = ?", [(*(st if st else (None,) * 4), aid)
+                                           for aid, st in stats.items()])
 
     def remove(self, ids: Iterable[str]) -> None:
         """Forget the articles ``ids`` and everything found in them."""

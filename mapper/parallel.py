@@ -2,6 +2,11 @@
 
 Geoparsing is a pure function of an article and the gazetteer, so it parallelises by article.
 
+:func:`iter_records` is the build's path: each worker reads its articles' files, parses them
+and makes their records (excerpts, export lines: :mod:`mapper.records`), so the process
+that writes the index only stores what arrives. :func:`parse_many` returns mentions only
+(the Dask path, evaluation, benchmarks).
+
 * ``jobs > 1``: a pool of worker processes, kept for the next call with the same settings.
   On Linux the workers are forked from this process, so they share its loaded gazetteer
   (copy-on-write) instead of loading their own; elsewhere each loads it once, in the pool's
@@ -26,8 +31,13 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
+from mapper.corpus import DEFAULT_MAX_BYTES, Problem, read_article
+from mapper.errors import ArticleError
 from mapper.geoparse import Geoparser
 from mapper.models import Article, Mention, Place
+from mapper.records import Palette, Record, make_record
+from mapper.scan import Entry
+from mapper.unknown import unknown_names
 
 #: Below this much text a pool costs more than it saves: parse in this process.
 MIN_PARALLEL_CHARS = 200_000
@@ -84,6 +94,67 @@ def iter_parse(articles: Sequence[Article], *, jobs: int = 1, parser: Geoparser 
     finally:
         for _, future in window:  # the caller stopped early
             future.cancel()
+
+
+def iter_records(entries: Sequence[Entry], *, root: str | os.PathLike[str],
+                 max_bytes: int = DEFAULT_MAX_BYTES, jobs: int = 1,
+                 parser: Geoparser | None = None) -> Iterator[tuple[Entry, Record | Problem]]:
+    """Read, parse and record the article file of each entry (ids relative to ``root``), in
+    the order of ``entries``: its :class:`~mapper.records.Record`, or the
+    :class:`~mapper.corpus.Problem` that kept it from being read.
+
+    ``jobs`` worker processes do the work when there is enough of it; the caller receives
+    the records as chunks finish, while the workers go on (a bounded window: memory stays
+    flat however many articles there are).
+    """
+    parser = parser or Geoparser()
+    total = sum(e.stat.size if e.stat else _size(e.path) for e in entries)
+    if jobs <= 1 or len(entries) < 2 or total < MIN_PARALLEL_CHARS:
+        palette = Palette()
+        for e in entries:
+            yield e, _record_of(str(e.path), root, max_bytes, parser, palette)
+        return
+    pool = _pool(jobs, parser)
+    size = max(1, min(CHUNK_ARTICLES, -(-len(entries) // (jobs * 4))))
+    window: deque[tuple[Sequence[Entry], Future]] = deque()
+    try:
+        for lo in range(0, len(entries), size):
+            chunk = entries[lo:lo + size]
+            window.append((chunk, pool.submit(_record_chunk, [str(e.path) for e in chunk],
+                                              str(root), max_bytes)))
+            if len(window) >= jobs * 3:
+                done, future = window.popleft()
+                yield from zip(done, future.result(), strict=True)
+        while window:
+            done, future = window.popleft()
+            yield from zip(done, future.result(), strict=True)
+    finally:
+        for _, future in window:  # the caller stopped early
+            future.cancel()
+
+
+def _size(path: os.PathLike[str]) -> int:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return 0
+
+
+def _record_chunk(paths: list[str], root: str, max_bytes: int) -> list[Record | Problem]:
+    """Pool task: the records of a chunk of files, sharing one list of places."""
+    parser, palette = _parser(), Palette()
+    return [_record_of(p, root, max_bytes, parser, palette) for p in paths]
+
+
+def _record_of(path: str, root: str | os.PathLike[str], max_bytes: int, parser: Geoparser,
+               palette: Palette) -> Record | Problem:
+    try:
+        article = read_article(path, root=root, max_bytes=max_bytes)
+    except ArticleError as exc:
+        return Problem(path, exc.reason)
+    found = parser.parse(article)
+    unknown = unknown_names(article.text, found, parser.gazetteer.has_key)
+    return make_record(article, found, unknown, palette=palette)
 
 
 def _mentions(chunk: Sequence[Article], future: Future) -> Iterator[list[Mention]]:

@@ -2,34 +2,39 @@
 
 A build is incremental: ``<out>/mapper-index.sqlite`` (:mod:`mapper.index`) remembers what
 every article's last parse found, keyed by the hash of its bytes, so only new and changed
-articles are parsed; removed ones are dropped; then every output is rendered again from the
-index, in a stable order, so the same articles give the same bytes however they arrived.
+articles are parsed; removed ones are dropped. The map is then rendered from the index (SQL
+picks the excerpts it shows), and the exports are spliced from their previous versions and
+the new articles' lines (:mod:`mapper.exports`). The same articles give the same map and
+text exports, byte for byte, however they arrived; a build that changed nothing writes
+nothing.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import time
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from mapper import exports
 from mapper.corpus import DEFAULT_MAX_BYTES, Problem, read_article
 from mapper.errors import ArticleError, MapperWarning
-from mapper.excerpts import excerpts_for
-from mapper.exports import feature_lines
-from mapper.fingerprint import fingerprint
+from mapper.exports import Spool
+from mapper.fingerprint import fingerprint, render_fingerprint
 from mapper.gazetteer import Gazetteer, default_gazetteer
 from mapper.geoparse import Geoparser
-from mapper.index import INDEX_NAME, ArticleIndex, Record
+from mapper.index import INDEX_NAME, ArticleIndex
 from mapper.models import Article, Mention
 from mapper.online import DEFAULT_SCORE, OnlineResolver
-from mapper.parallel import iter_parse
-from mapper.render import write_map
-from mapper.scan import scan
-from mapper.store import csv_text, mention_rows, places_frame_of
+from mapper.parallel import iter_records, parse_many
+from mapper.records import Record, make_record
+from mapper.render import MAP_FILES, write_map
+from mapper.render.data import MAX_EXCERPTS, TEXT_BUDGET
+from mapper.scan import Entry, scan
+from mapper.store import places_frame_of
 from mapper.unknown import unknown_names
 
 #: Articles parsed between two commits of the index: a killed build loses at most this many.
@@ -76,8 +81,8 @@ def build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str],
           scheduler: object = None, timings: dict[str, float] | None = None,
           max_excerpts: int | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> BuildResult:
     """Geoparse the new and changed articles of ``articles_dir`` and write ``index.html``,
-    ``places.geojson``, ``mentions.csv``, ``mentions.geojson`` and ``places.gpkg`` into
-    ``out_dir``, beside the article index.
+    ``places.html``, ``places.geojson``, ``mentions.csv``, ``mentions.geojson`` and
+    ``places.gpkg`` into ``out_dir``, beside the article index.
 
     Unreadable articles are skipped and listed in ``BuildResult.problems``. The index is
     committed every :data:`BATCH` articles and each output is replaced atomically, so a
@@ -97,120 +102,180 @@ def build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str],
                                       fingerprint(gaz, online.identity if online else ""))
     if reason:
         _warn(notes, f"article index {index.path} rebuilt from scratch: {reason}")
-    with index:
-        entries = scan(articles_dir, exclude=(out,), max_bytes=max_bytes)
+    cap = MAX_EXCERPTS if max_excerpts is None else max_excerpts
+    with index, Spool(out) as spool:
         known = index.known()
-        before = index.place_names()
-        problems: list[Problem] = []
-        to_read, unchanged = [], 0
-        present = {e.id for e in entries}
-        for e in entries:
-            if e.note:
-                problems.append(Problem(str(e.path), e.note))
-            elif e.id in known and e.sha256 == known[e.id][0] and not known[e.id][1]:
-                unchanged += 1
-            else:
-                to_read.append(e)
-        articles: list[Article] = []
-        for e in to_read:
-            try:
-                articles.append(read_article(e.path, root=articles_dir, max_bytes=max_bytes))
-            except ArticleError as exc:
-                problems.append(Problem(str(e.path), exc.reason))
-        failed = {e.id for e in to_read if e.id in known} - {a.id for a in articles}
-        removed = sorted({i for i in known if i not in present} | failed)
-        index.remove(removed)
+        entries = scan(articles_dir, exclude=(out,), max_bytes=max_bytes, known=known)
+        problems = [Problem(str(e.path), e.note) for e in entries if e.note]
+        readable = [e for e in entries if not e.note]
+        present = {e.id for e in readable}
+        fresh = {e.id for e in readable if e.id in known and e.sha256 == known[e.id].sha256
+                 and not known[e.id].pending}
+        index.set_stats({e.id: e.stat for e in readable
+                         if e.id in fresh and e.stat != known[e.id].stat})
+        to_parse = [e for e in readable if e.id not in fresh]
+        # Whether the exports on disk are those of the index as it is now: then they are
+        # spliced from their previous versions, else written from scratch.
+        previous = None
+        if index.meta("exports") == exports.stamp(out, index.contents_digest()):
+            previous = index.layout()
+            if not exports.matches(out, previous):
+                previous = None
+        keys_before = index.place_keys()
+        touched = sorted({i for i in known if i not in present} | {e.id for e in to_parse})
+        names_before = index.places_of(i for i in touched if i in known)
+        index.remove(i for i in known if i not in present)
         lap("read")
-        _parse(index, articles, gaz, jobs, online, progress, notes, scheduler, lap)
-        snapshot = index.load()
-        after = index.place_names()
-        lap("index")
-        places = places_frame_of(snapshot.places, gaz)
-        # Exports only when the index's contents changed since they were written (a build
-        # with nothing new rewrote 300 MB at 10,000 articles), streamed from the index.
-        # (Writing them in a thread beside the renderer was measured: no faster, as both
-        # hold the GIL most of the time.)
+        parsed, failed = _parse(index, to_parse, articles_dir, max_bytes, gaz, jobs, online,
+                                progress, notes, spool, scheduler, lap)
+        problems += failed
+        parsed_ids = set(parsed)
+        removed = sorted(i for i in touched if i in known and i not in parsed_ids)
+        index.remove(removed)
+        keys_after = index.place_keys()
         digest = index.contents_digest()
-        if index.meta("exports") != exports.stamp(out, digest):
-            exports.write_exports(places, index.export_lines("csv"),
-                                  index.export_lines("geojson"), out)
+        lap("index")
+        places = None
+        if parsed or removed or index.meta("exports") != exports.stamp(out, digest):
+            if previous is None:
+                # From scratch: the lines of the articles not parsed now are made again from
+                # the index (after a killed build, or an export deleted or edited by hand).
+                for stored in index.stored(sorted(present - spool.at.keys() - set(removed))):
+                    rec = make_record(stored.article, stored.mentions, stored.unresolved,
+                                      pending=stored.pending)
+                    spool.add(rec.article.id, rec.csv, rec.geojson)
+            places = places_frame_of(index.place_counts(), gaz)
+            lap("index")
+            exports.write_exports(out, places, index.layout(), spool, previous=previous,
+                                  dropped=[*removed, *(i for i in parsed if i in known)])
             index.set_meta("exports", exports.stamp(out, digest))
-    lap("write")
-    map_path = write_map(places, snapshot.excerpts, snapshot.articles, out, title=title,
-                         max_excerpts=max_excerpts)
-    lap("render")
+            lap("write")
+        if parsed or removed or index.meta("map") != _map_stamp(out, digest, title, cap):
+            if places is None:
+                places = places_frame_of(index.place_counts(), gaz)
+            excerpts, omitted = index.newest_excerpts(cap)
+            chars = index.total_chars()
+            articles = index.articles(with_text=chars <= TEXT_BUDGET)
+            lap("index")
+            write_map(places, excerpts, articles, out, title=title, max_excerpts=cap,
+                      omitted=omitted, total_chars=chars)
+            index.set_meta("map", _map_stamp(out, digest, title, cap))
+            lap("render")
+        n_articles, mentions, unresolved = index.counts()
+        names_after = index.place_names(keys_after - keys_before)
     return BuildResult(
-        articles=len(snapshot.articles), places=len(places), mentions=snapshot.mentions,
-        out_dir=out, map_path=map_path, problems=tuple(problems),
-        new=tuple(a.id for a in articles if a.id not in known),
-        changed=tuple(a.id for a in articles if a.id in known),
-        removed=tuple(removed), unchanged=unchanged,
-        places_added=tuple(sorted(after[k] for k in after.keys() - before.keys())),
-        places_removed=tuple(sorted(before[k] for k in before.keys() - after.keys())),
-        unresolved=snapshot.unresolved, warnings=tuple(notes),
+        articles=n_articles, places=len(keys_after), mentions=mentions,
+        out_dir=out, map_path=out / MAP_FILES[0], problems=tuple(problems),
+        new=tuple(i for i in parsed if i not in known),
+        changed=tuple(i for i in parsed if i in known),
+        removed=tuple(removed), unchanged=len(fresh),
+        places_added=tuple(sorted(names_after.values())),
+        places_removed=tuple(sorted(names_before[k] for k in keys_before - keys_after)),
+        unresolved=unresolved, warnings=tuple(notes),
     )
 
 
-def _parse(index: ArticleIndex, articles: Sequence[Article], gaz: Gazetteer, jobs: int,
-           online: OnlineResolver | None, progress: Progress | None, notes: list[str],
-           scheduler: object = None, lap: _Laps | None = None) -> None:
-    """Parse ``articles`` through :func:`mapper.parallel.iter_parse` and commit their records
-    to ``index`` every :data:`BATCH` articles.
+def _parse(index: ArticleIndex, entries: list[Entry], root: str | os.PathLike[str],
+           max_bytes: int, gaz: Gazetteer, jobs: int, online: OnlineResolver | None,
+           progress: Progress | None, notes: list[str], spool: Spool, scheduler: object,
+           lap: _Laps) -> tuple[list[str], list[Problem]]:
+    """Read, parse and record ``entries`` (see :func:`mapper.parallel.iter_records`), put
+    their records into the index, committed every :data:`BATCH` articles, and their export
+    lines into ``spool``. Returns the ids of the articles parsed and the files that could
+    not be read.
 
-    One stream over all articles, not one pool call per batch: the workers keep parsing while
-    this process makes excerpts and writes the index (cold 10,000 build 113.5 -> 85.4 s).
+    The workers read, parse, excerpt and format; this process only stores what arrives.
     """
     parser = Geoparser(gaz)
-    total = len(articles)
+    total = len(entries)
     if progress and total:
         progress(0, total)
-    # scheduler only when given: iter_parse's stand-ins (tests) may not take it.
-    extra = {"scheduler": scheduler} if scheduler is not None else {}
-    found_all = iter_parse(articles, jobs=jobs, parser=parser, **extra)
-    records: list[Record] = []
-    done = 0
-    for article in articles:
-        found = next(found_all)
-        if lap:
-            lap("geoparse")
-        records.append(_record(article, found, gaz, online, notes))
-        if lap:
-            lap("excerpts")
-        if len(records) == BATCH or done + len(records) == total:
-            index.put(records)
-            done += len(records)
-            records = []
-            if lap:
-                lap("index")
-            if progress:
-                progress(done, total)
+    stats = {e.id: e.stat for e in entries}
+    if scheduler is None:
+        stream = iter_records(entries, root=root, max_bytes=max_bytes, jobs=jobs,
+                              parser=parser)
+    else:
+        stream = _dask_records(entries, root, max_bytes, parser, scheduler)
+    parsed: list[str] = []
+    problems: list[Problem] = []
+    batch: list[Record] = []
+    for done, (_, item) in enumerate(stream, start=1):
+        lap("geoparse")
+        if isinstance(item, Problem):
+            problems.append(item)
+        else:
+            rec = _resolve_online(item, online, notes) if online is not None else item
+            spool.add(rec.article.id, rec.csv, rec.geojson)
+            batch.append(rec)
+            parsed.append(rec.article.id)
+        if len(batch) == BATCH or (done == total and batch):
+            index.put(batch, stats)
+            batch = []
+            lap("index")
+        if progress and (done % BATCH == 0 or done == total):
+            progress(done, total)
+    return parsed, problems
 
 
-def _record(article: Article, found: list[Mention], gaz: Gazetteer,
-            online: OnlineResolver | None, notes: list[str]) -> Record:
-    """An article's index record: its mentions, those an online geocoder adds, excerpts."""
-    unknown = unknown_names(article.text, found, gaz.has_key)
-    mentions = list(found)
+def _dask_records(entries: list[Entry], root: str | os.PathLike[str], max_bytes: int,
+                  parser: Geoparser, scheduler: object,
+                  ) -> Iterator[tuple[Entry, Record | Problem]]:
+    """Like :func:`mapper.parallel.iter_records` with the parsing on a Dask cluster: this
+    process reads the articles (a batch at a time) and makes their records."""
+    step = 2000
+    for lo in range(0, len(entries), step):
+        read: list[tuple[Entry, Article | Problem]] = []
+        for e in entries[lo:lo + step]:
+            try:
+                read.append((e, read_article(e.path, root=root, max_bytes=max_bytes)))
+            except ArticleError as exc:
+                read.append((e, Problem(str(e.path), exc.reason)))
+        articles = [a for _, a in read if isinstance(a, Article)]
+        found = iter(parse_many(articles, parser=parser, scheduler=scheduler))
+        for e, a in read:
+            if isinstance(a, Problem):
+                yield e, a
+                continue
+            mentions = next(found)
+            yield e, make_record(a, mentions,
+                                 unknown_names(a.text, mentions, parser.gazetteer.has_key))
+
+
+def _resolve_online(rec: Record, online: OnlineResolver, notes: list[str]) -> Record:
+    """The record with the names the gazetteer lacks resolved by the online geocoder."""
+    article = rec.article
+    added: list[Mention] = []
     unresolved = []
     pending = False
-    for start, end, surface in unknown:
-        place, failed = (None, False)
-        if online is not None:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                place, failed = online.resolve(surface)
-            for w in caught:
-                _warn(notes, f"{article.id}: {w.message}")
+    for start, end, surface in rec.unresolved:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            place, failed = online.resolve(surface)
+        for w in caught:
+            _warn(notes, f"{article.id}: {w.message}")
         pending = pending or failed
         if place is None:
             unresolved.append((start, end, surface))
         else:
-            mentions.append(Mention(article.id, start, end, surface, place, DEFAULT_SCORE))
-    mentions.sort(key=lambda m: (m.start, m.end, m.place.key))
-    excerpts = excerpts_for(article, mentions)
-    rows = mention_rows(mentions, excerpts, [article])
-    return Record(article, mentions, excerpts, unresolved, pending, csv_text(rows),
-                  feature_lines(rows))
+            added.append(Mention(article.id, start, end, surface, place, DEFAULT_SCORE))
+    if not added and not pending:
+        return rec
+    return make_record(article, [*rec.mention_list(), *added], unresolved, pending=pending)
+
+
+def _map_stamp(out: Path, digest: str, title: str, cap: int) -> str:
+    """What the map in ``out`` was made of: the index's contents, the settings, the code and
+    data that draw it, and the files' sizes and times (a map edited or deleted by hand is
+    drawn again)."""
+    files = []
+    for name in MAP_FILES:
+        try:
+            st = (out / name).stat()
+        except FileNotFoundError:
+            return ""
+        files.append([name, st.st_size, st.st_mtime_ns])
+    return json.dumps({"digest": digest, "title": title, "cap": cap,
+                       "render": render_fingerprint(), "files": files}, separators=(",", ":"))
 
 
 class _Laps:

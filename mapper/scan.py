@@ -1,19 +1,44 @@
 """Which article files a folder holds and what their bytes hash to, without decoding them.
 
-A rebuild reads every file's bytes (hashing 50 MB takes a tenth of a second) but decodes and
-parses only those whose hash the article index does not know. The files are the ones
-:func:`mapper.corpus.read_corpus` would read, found by the same walk.
+A rebuild decodes and parses only the files whose hash the article index does not know. A
+file whose size, modification and change times and inode are those the index recorded when
+it last hashed it is not read at all (as git does; hashing 10,000 articles took 0.6 s of a
+warm build). A stat is only recorded once the file is :data:`SETTLED` seconds old: a file
+changed again within the clock's resolution could otherwise keep its old stat. The files
+are the ones :func:`mapper.corpus.read_corpus` would read, found by the same walk.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import time
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple, Protocol
 
 from mapper import corpus
 from mapper.errors import ArticleError
+
+#: Seconds a file must have been left alone before its stat stands for its bytes.
+SETTLED = 2.0
+
+
+class Stat(NamedTuple):
+    """What a file's stat says of it, as far as telling a changed file goes."""
+
+    size: int
+    mtime_ns: int
+    ctime_ns: int
+    inode: int
+
+
+class Hashed(Protocol):
+    """What the article index knew of a file: its hash, and its stat when hashed."""
+
+    sha256: str
+    stat: Stat | None
 
 
 @dataclass(frozen=True)
@@ -26,11 +51,17 @@ class Entry:
     """None when the file could not be read here: reading it as an article says why."""
     note: str = ""
     """Why the entry is not a readable article file at all (a directory named like one)."""
+    stat: Stat | None = None
+    """The file's stat, when it has settled (see :data:`SETTLED`)."""
+    read: bool = False
+    """Whether the file was read to hash it (False: its stat matched the index's)."""
 
 
 def scan(folder: str | os.PathLike[str], *, exclude: tuple[Path, ...] = (),
-         max_bytes: int = corpus.DEFAULT_MAX_BYTES) -> list[Entry]:
-    """The article files under ``folder``, sorted by id, with their hashes."""
+         max_bytes: int = corpus.DEFAULT_MAX_BYTES,
+         known: Mapping[str, Hashed] | None = None) -> list[Entry]:
+    """The article files under ``folder``, sorted by id, with their hashes; ``known``: what
+    the article index knows, by id (files with the stat it recorded are not read)."""
     root = Path(folder)
     if not root.is_dir():
         raise ArticleError(str(folder), "not a folder")
@@ -42,11 +73,31 @@ def scan(folder: str | os.PathLike[str], *, exclude: tuple[Path, ...] = (),
             continue
     # corpus._candidates is the walk read_corpus makes (hidden files, link loops, skipped
     # folders): reusing it keeps "which files are articles" defined in one place.
+    known = known or {}
+    settled = time.time_ns() - int(SETTLED * 1e9)
     entries = []
     for path, note in corpus._candidates(root, excluded):
         aid = corpus._article_id(path, root)
-        entries.append(Entry(aid, path, None if note else _hash(path, max_bytes), note))
+        if note:
+            entries.append(Entry(aid, path, None, note))
+            continue
+        stat = _stat(path)
+        before = known.get(aid)
+        if stat is not None and before is not None and before.stat == stat:
+            entries.append(Entry(aid, path, before.sha256, stat=stat))
+            continue
+        if stat is not None and max(stat.mtime_ns, stat.ctime_ns) > settled:
+            stat = None
+        entries.append(Entry(aid, path, _hash(path, max_bytes), stat=stat, read=True))
     return entries
+
+
+def _stat(path: Path) -> Stat | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return Stat(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
 def _hash(path: Path, max_bytes: int) -> str | None:

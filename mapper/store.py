@@ -118,8 +118,3 @@ def csv_text(rows: Sequence[Sequence], header: bool = False) -> str:
     w.writerows(rows)
     return buf.getvalue()
 
-
-def write_mentions_csv(mentions: Sequence[Mention], excerpts: Sequence[Excerpt],
-                       articles: Sequence[Article], path: Path) -> None:
-    """``mentions.csv``: one row per mention with its article, place and excerpt."""
-    write_text(path, csv_text(mention_rows(mentions, excerpts, articles), header=True))

@@ -50,6 +50,20 @@ def outputs(out: Path) -> dict[str, bytes]:
             if p.is_file() and not p.name.startswith("mapper-index")}
 
 
+def geopackage_rows(path: Path) -> dict[str, list[tuple]]:
+    """Each layer of a GeoPackage as sorted rows (geometry as WKT): what it holds, whatever
+    the row ids and page layout its history gave it."""
+    import pyogrio
+
+    layers = {}
+    for name, _ in pyogrio.list_layers(path):
+        frame = pyogrio.read_dataframe(path, layer=name)
+        wkt = frame.geometry.to_wkt()
+        table = frame.drop(columns=frame.geometry.name).assign(wkt=wkt)
+        layers[name] = sorted(table.itertuples(index=False, name=None))
+    return layers
+
+
 def seed_sentences() -> list[str]:
     out = []
     for path in sorted(SEEDS.glob("*.txt")):

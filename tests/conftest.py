@@ -7,7 +7,7 @@ from buildkit import snapshot_geodata
 
 import mapper.pipeline as pipeline
 from mapper.gazetteer import Gazetteer
-from mapper.parallel import iter_parse
+from mapper.parallel import iter_records
 
 
 @pytest.fixture(scope="module")
@@ -25,12 +25,13 @@ def stable_geodata(gazetteer: Gazetteer, monkeypatch: pytest.MonkeyPatch) -> Non
 
 @pytest.fixture
 def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Ids of the articles handed to ``iter_parse``, in order, across builds."""
+    """Ids of the articles handed to ``iter_records`` to read and parse, in order, across
+    builds."""
     seen: list[str] = []
 
-    def counting(articles, *, jobs=1, parser=None, **options):
-        seen.extend(a.id for a in articles)
-        return iter_parse(articles, jobs=jobs, parser=parser, **options)
+    def counting(entries, **options):
+        seen.extend(e.id for e in entries)
+        return iter_records(entries, **options)
 
-    monkeypatch.setattr(pipeline, "iter_parse", counting)
+    monkeypatch.setattr(pipeline, "iter_records", counting)
     return seen

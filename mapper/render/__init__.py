@@ -9,7 +9,7 @@ Policy (:mod:`.csp`) lets only the page's own inline scripts run.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import folium
@@ -23,7 +23,10 @@ from mapper.render import basemap, csp, data
 from mapper.render.elements import Explorer, InlineLeaflet, fix_ids
 from mapper.render.summary import write_summary
 
-__all__ = ["render_html", "write_map"]
+__all__ = ["MAP_FILES", "render_html", "write_map"]
+
+#: The files :func:`write_map` writes.
+MAP_FILES = ("index.html", "places.html")
 
 TILES = xyz.OpenStreetMap.Mapnik
 #: Off by default: tile requests tell the tile server which regions the reader looks at, and
@@ -58,6 +61,8 @@ def render_html(
     title: str = "mapper",
     geodata: Path | None = None,
     max_excerpts: int | None = None,
+    omitted: Mapping[str, int] | None = None,
+    total_chars: int | None = None,
 ) -> str:
     """The explorer page as a string (same inputs, same bytes); ``max_excerpts`` per place
     (see :func:`mapper.render.data.build_payload`)."""
@@ -83,7 +88,8 @@ def render_html(
     folium.LayerControl(collapsed=False, position="topleft").add_to(fmap)
 
     payload = data.build_payload(places, excerpts, articles, title=title,
-                                 max_excerpts=max_excerpts)
+                                 max_excerpts=max_excerpts, omitted=omitted,
+                                 total_chars=total_chars)
     geo = basemap.basemap_payload(places, geodata)
     layers = {"tiles": tiles, "shading": shading, "places": points}
     Explorer(data.script_json(payload), data.script_json(geo), layers).add_to(fmap)
@@ -101,11 +107,15 @@ def write_map(
     *,
     title: str = "mapper",
     max_excerpts: int | None = None,
+    omitted: Mapping[str, int] | None = None,
+    total_chars: int | None = None,
 ) -> Path:
-    """Write ``out_dir/index.html`` (and the ``places.html`` summary) atomically."""
+    """Write ``out_dir/index.html`` (and the ``places.html`` summary) atomically; the last
+    three arguments as for :func:`mapper.render.data.build_payload`."""
     out_dir = Path(out_dir)
-    target = out_dir / "index.html"
+    target = out_dir / MAP_FILES[0]
     atomic.write_text(target, render_html(places, excerpts, articles, title=title,
-                                          max_excerpts=max_excerpts))
-    write_summary(places, articles, out_dir / "places.html", title=title)
+                                          max_excerpts=max_excerpts, omitted=omitted,
+                                          total_chars=total_chars))
+    write_summary(places, articles, out_dir / MAP_FILES[1], title=title)
     return target

@@ -12,7 +12,7 @@ import bisect
 import json
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import geopandas as gpd
@@ -132,29 +132,30 @@ def _marks(excerpt: Excerpt) -> list[tuple[int, int]]:
 class _Document:
     """The text of one article as embedded in the page, and offsets into it.
 
-    With ``ranges`` (excerpt-only mode) the document is the union of those ranges of the
-    article, joined by :data:`GAP`; offsets are mapped from the article to the document.
+    With ``pieces`` (excerpt-only mode: ``(article offset, text)`` of the passages the kept
+    excerpts quote) the document is their union, joined by :data:`GAP`; offsets are mapped
+    from the article to the document. The article's whole text is not needed for that.
     """
 
-    def __init__(self, text: str, ranges: list[tuple[int, int]] | None = None) -> None:
+    def __init__(self, text: str, pieces: list[tuple[int, str]] | None = None) -> None:
         self._starts: list[int] = []  # article offset where each kept piece starts
         self._bases: list[int] = []  # document offset of that piece
-        if ranges is None:
+        if pieces is None:
             self.text = text
         else:
-            pieces: list[str] = []
+            parts: list[str] = []
             length = 0
-            for start, end in _merge(ranges):
-                if pieces:
-                    pieces.append(GAP)
+            for start, piece in _merge(pieces):
+                if parts:
+                    parts.append(GAP)
                     length += len(GAP)
                 self._starts.append(start)
                 self._bases.append(length)
-                pieces.append(text[start:end])
-                length += end - start
-            self.text = "".join(pieces)
+                parts.append(piece)
+                length += len(piece)
+            self.text = "".join(parts)
         self._utf16 = _Utf16(self.text)
-        self.partial = ranges is not None
+        self.partial = pieces is not None
 
     def offset(self, article_offset: int) -> int:
         """The UTF-16 offset in the document of a code-point offset in the article."""
@@ -164,17 +165,24 @@ class _Document:
         return self._utf16(article_offset)
 
 
-def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    merged: list[list[int]] = []
-    for start, end in sorted(ranges):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
+def _merge(pieces: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Overlapping or touching slices of one text, merged: ``(start, text)``, by start."""
+    merged: list[tuple[int, str]] = []
+    for start, piece in sorted(pieces):
+        if merged and start <= merged[-1][0] + len(merged[-1][1]):
+            first, text = merged[-1]
+            overlap = first + len(text) - start
+            merged[-1] = (first, text + piece[overlap:])
         else:
-            merged.append([start, end])
-    return [(s, e) for s, e in merged]
+            merged.append((start, piece))
+    return merged
 
 
 def _is_slice(article: Article, ex: Excerpt) -> bool:
+    """Whether the excerpt quotes the article; an article passed without its text (the
+    index's excerpt-only mode) is taken at its word: its excerpts are slices of it."""
+    if not article.text:
+        return bool(ex.text)
     return bool(ex.text) and article.text[ex.start : ex.start + len(ex.text)] == ex.text
 
 
@@ -185,7 +193,9 @@ def _newest(excerpts: list[Excerpt], ordered: Sequence[Article],
     per place key how many were left out."""
     # Newest first: date descending as the negated ordinal; undated sorts after every date.
     rank = [(-a.date.toordinal() if a.date else 1, a.id) for a in ordered]
-    excerpts.sort(key=lambda e: (e.place_key, rank[article_index[e.article_id]], e.start, e.text))
+    # (The article index's SQL keeps the same order: mapper.index._NEWEST.)
+    excerpts.sort(key=lambda e: (e.place_key, rank[article_index[e.article_id]], e.start,
+                                 len(e.text), e.text))
     kept: list[Excerpt] = []
     omitted: dict[str, int] = {}
     run_key, run = None, 0
@@ -197,7 +207,7 @@ def _newest(excerpts: list[Excerpt], ordered: Sequence[Article],
             omitted[ex.place_key] = omitted.get(ex.place_key, 0) + 1
         else:
             kept.append(ex)
-    kept.sort(key=lambda e: (e.place_key, e.article_id, e.start, e.text))
+    kept.sort(key=lambda e: (e.place_key, e.article_id, e.start, len(e.text), e.text))
     return kept, omitted
 
 
@@ -209,6 +219,8 @@ def build_payload(
     title: str,
     text_budget: int | None = None,
     max_excerpts: int | None = None,
+    omitted: Mapping[str, int] | None = None,
+    total_chars: int | None = None,
 ) -> dict[str, Any]:
     """Everything the explorer needs, as plain JSON values.
 
@@ -217,6 +229,10 @@ def build_payload(
     Articles' full texts are embedded while their total stays within ``text_budget``
     characters (default :data:`TEXT_BUDGET`); beyond it, each article keeps only the passages
     its kept excerpts quote.
+
+    A caller that already capped the excerpts (the article index does it in SQL) passes
+    how many it left out per place as ``omitted``, and may pass the articles without their
+    texts when ``total_chars``, the length of all of them, is over the budget.
     """
     budget = TEXT_BUDGET if text_budget is None else text_budget
     cap = MAX_EXCERPTS if max_excerpts is None else max_excerpts
@@ -224,18 +240,21 @@ def build_payload(
     place_index = {row[0]: i for i, row in enumerate(place_list)}
     ordered = sorted(articles, key=lambda a: a.id)
     article_index = {article.id: i for i, article in enumerate(ordered)}
-    kept, omitted = _newest(
+    kept, dropped = _newest(
         [ex for ex in excerpts if ex.place_key in place_index and ex.article_id in article_index],
         ordered, article_index, cap)
+    before = omitted or {}
     for row in place_list:
-        row.append(omitted.get(row[0], 0))
-    partial = sum(len(a.text) for a in ordered) > budget
-    ranges: dict[str, list[tuple[int, int]]] = {a.id: [] for a in ordered}
+        row.append(dropped.get(row[0], 0) + before.get(row[0], 0))
+    if total_chars is None:
+        total_chars = sum(len(a.text) for a in ordered)
+    partial = total_chars > budget
+    pieces: dict[str, list[tuple[int, str]]] = {a.id: [] for a in ordered}
     if partial:
         for ex in kept:
             if _is_slice(ordered[article_index[ex.article_id]], ex):
-                ranges[ex.article_id].append((ex.start, ex.start + len(ex.text)))
-    docs = [_Document(a.text, ranges[a.id] if partial else None) for a in ordered]
+                pieces[ex.article_id].append((ex.start, ex.text))
+    docs = [_Document(a.text, pieces[a.id] if partial else None) for a in ordered]
 
     excerpt_rows = []
     for ex in kept:
