@@ -1,4 +1,5 @@
-"""Benchmark ``mapper build`` as the corpus grows: cold build, then warm after adding one.
+"""Benchmark ``mapper build`` as the corpus grows: cold build, warm after adding one article,
+and a rebuild with nothing changed.
 
     python benchmarks/run.py --sizes 100,1000,10000 [--jobs 2] [--work /tmp/mapper-bench]
 
@@ -29,7 +30,10 @@ from corpus import Generator  # noqa: E402  (a script beside this one, not a pac
 
 #: Articles per partition in the streaming parse (--stream).
 STREAM_BATCH = 2000
-STAGES = ["read", "gazetteer", "geoparse", "excerpts", "index", "write", "render"]
+#: Seconds per stage (pipeline.build's timings): "read" is the folder scan and hashing,
+#: "geoparse" the wait for the workers (which read, parse, excerpt and format), "index" the
+#: index writes and queries, "write" the exports.
+STAGES = ["gazetteer", "read", "geoparse", "index", "write", "render"]
 GOALS = """Goals (issue 6):
   geoparse >= 1 MB/s per core on news text
   cold build of 10,000 articles (~40 MB) <= 60 s on 2 cores, peak memory <= 1 GB
@@ -206,20 +210,25 @@ def dask_check(corpus: Path, n: int) -> str:
 
 def table(rows: list[dict], jobs: int) -> str:
     head = ("| articles | MB | places | mentions | " + " | ".join(STAGES)
-            + " | cold s | CPU s | peak RSS MB | HTML MB | MB/s | articles/s "
-            + "| geoparse MB/s/core | warm s |")
+            + " | cold s | CPU s | peak RSS MB | HTML MB | MB/s | articles/s | warm s "
+            + "| warm/cold | unchanged s |")
     lines = [head, "|" + "---:|" * (head.count("|") - 1)]
     for r in rows:
-        c, w = r["cold"], r["warm"]
+        c, w, u = r["cold"], r["warm"], r["same"]
         t = c["timings"]
-        geo = t.get("geoparse", 0.0)
         lines.append(
             f"| {c['articles']:,} | {r['mb']:.1f} | {c['places']:,} | {c['mentions']:,} | "
             + " | ".join(f"{t.get(s, 0.0):.2f}" for s in STAGES)
-            + f" | {c['wall']:.1f} | {c['cpu']:.1f} | {c['rss_mb']:.0f} / "
-            f"{c['workers_rss_mb']:.0f} | {c['html_mb']:.1f} | {r['mb'] / c['wall']:.2f} | "
-            f"{c['articles'] / c['wall']:.0f} | "
-            f"{(r['mb'] / geo / max(jobs, 1)) if geo else 0:.2f} | {w['wall']:.1f} |")
+            + f" | {c['build']:.1f} | {c['cpu']:.1f} | {c['rss_mb']:.0f} / "
+            f"{c['workers_rss_mb']:.0f} | {c['html_mb']:.1f} | {r['mb'] / c['build']:.2f} | "
+            f"{c['articles'] / c['build']:.0f} | {w['build']:.2f} | "
+            f"{w['build'] / c['build']:.1%} | {u['build']:.2f} |")
+    lines.append("")
+    lines.append("Warm builds (one article added), seconds per stage: "
+                 + "; ".join(f"{r['cold']['articles']:,}: " + ", ".join(
+                     f"{s} {r['warm']['timings'].get(s, 0.0):.2f}" for s in STAGES)
+                     + f" (+ {r['warm']['imports']:.2f} s of imports; whole command "
+                     f"{r['warm']['wall']:.2f} s)" for r in rows))
     return "\n".join(lines)
 
 
@@ -258,14 +267,17 @@ def main() -> None:
         added.write_text(text, encoding="utf-8")
         try:
             warm = run_build(corpus, out, args.jobs, args.max_rss_gb)
+            same = run_build(corpus, out, args.jobs, args.max_rss_gb)
         finally:
             added.unlink()
-        rows.append({"mb": mb, "cold": cold, "warm": warm})
-        print(f"{n:,} articles: cold {cold['wall']:.1f} s ({cold['imports']:.1f} s imports), "
-              f"warm {warm['wall']:.1f} s (parsed {warm['parsed']})", file=sys.stderr,
-              flush=True)
+        rows.append({"mb": mb, "cold": cold, "warm": warm, "same": same})
+        print(f"{n:,} articles: cold {cold['build']:.1f} s (+{cold['imports']:.1f} s imports,"
+              f" peak RSS of all processes {cold['total_rss_gb']:.2f} GB), warm "
+              f"{warm['build']:.2f} s (parsed {warm['parsed']}), unchanged {same['build']:.2f} s",
+              file=sys.stderr, flush=True)
     print(f"mapper build, {args.jobs} job(s), {os.cpu_count()} cores; seconds per stage of "
-          "the cold build; peak RSS of the build process / of its largest pool worker")
+          "the cold build; cold, warm and unchanged s: pipeline.build() in a fresh process "
+          "(imports not counted); peak RSS of the build process / of its largest pool worker")
     print(table(rows, args.jobs))
     for n in [int(x.replace(",", "")) for x in args.stream.split(",") if x]:
         corpus, mb = corpus_for(args.work, n, args.seed)

@@ -34,6 +34,10 @@ class ArticleIndexError(MapperError, OSError):
     """The article index beside a map cannot be created, read or written."""
 
 
+class IndexCorruptError(ArticleIndexError):
+    """The article index's file is damaged (SQLite found a corrupt page)."""
+
+
 class CorpusConflictError(MapperError, FileExistsError):
     """``mapper add`` would overwrite a different article of the same name."""
 

@@ -11,6 +11,7 @@ nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import time
@@ -21,12 +22,12 @@ from pathlib import Path
 
 from mapper import exports
 from mapper.corpus import DEFAULT_MAX_BYTES, Problem, read_article
-from mapper.errors import ArticleError, MapperWarning
+from mapper.errors import ArticleError, IndexCorruptError, MapperWarning
 from mapper.exports import Spool
 from mapper.fingerprint import fingerprint, render_fingerprint
 from mapper.gazetteer import Gazetteer, default_gazetteer
 from mapper.geoparse import Geoparser
-from mapper.index import INDEX_NAME, ArticleIndex
+from mapper.index import INDEX_NAME, ArticleIndex, discard_index
 from mapper.models import Article, Mention
 from mapper.online import DEFAULT_SCORE, OnlineResolver
 from mapper.parallel import iter_records, parse_many
@@ -92,6 +93,24 @@ def build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str],
     (see :mod:`mapper.parallel`). ``timings``, when given, receives seconds per stage.
     ``max_excerpts`` caps the excerpts per place the map embeds (see :mod:`mapper.render`).
     """
+    options = dict(gazetteer=gazetteer, title=title, jobs=jobs, online=online,
+                   progress=progress, scheduler=scheduler, timings=timings,
+                   max_excerpts=max_excerpts, max_bytes=max_bytes)
+    try:
+        return _build(articles_dir, out_dir, **options)
+    except IndexCorruptError as exc:
+        # Found damaged while in use: the index only holds derived data, start it again.
+        message = f"article index rebuilt from scratch: {exc}"
+        discard_index(Path(out_dir) / INDEX_NAME)
+        result = _build(articles_dir, out_dir, **options)
+        warnings.warn(message, MapperWarning, stacklevel=2)
+        return dataclasses.replace(result, warnings=(message, *result.warnings))
+
+
+def _build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str], *,
+           gazetteer: Gazetteer | None, title: str, jobs: int, online: OnlineResolver | None,
+           progress: Progress | None, scheduler: object, timings: dict[str, float] | None,
+           max_excerpts: int | None, max_bytes: int) -> BuildResult:
     lap = _Laps(timings)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
-from shapely.geometry import Point
+import pandas as pd
 
 from mapper.atomic import write_text
 from mapper.gazetteer import Gazetteer
 from mapper.models import Article, Excerpt, Mention
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 PLACE_COLUMNS = ["key", "name", "kind", "country", "mentions", "n_articles", "article_ids",
                  "alt_names"]
@@ -66,27 +69,40 @@ def places_frame(mentions: Sequence[Mention], gazetteer: Gazetteer | None = None
 def places_frame_of(counts: Sequence[PlaceCount], gazetteer: Gazetteer | None = None,
                     ) -> gpd.GeoDataFrame:
     """:func:`places_frame` from counts made elsewhere (the article index counts in SQL)."""
-    records = []
-    for row in sorted(counts, key=lambda r: (-r.mentions, r.key)):
-        alt = gazetteer.alternates(row.key) if gazetteer is not None else ()
-        records.append({
-            "key": row.key, "name": row.name, "kind": row.kind, "country": row.country,
-            "mentions": row.mentions, "n_articles": len(row.article_ids),
-            "article_ids": "|".join(row.article_ids),
-            "alt_names": "|".join(alt),
-            # Point takes (x, y): longitude first.
-            "geometry": Point(row.lon, row.lat),
-        })
-    return gpd.GeoDataFrame(records, columns=[*PLACE_COLUMNS, "geometry"], geometry="geometry",
-                            crs="EPSG:4326")
+    rows = sorted(counts, key=lambda r: (-r.mentions, r.key))
+    alternates = gazetteer.alternates if gazetteer is not None else lambda key: ()
+    columns = {
+        "key": [r.key for r in rows], "name": [r.name for r in rows],
+        "kind": [r.kind for r in rows], "country": [r.country for r in rows],
+        "mentions": [r.mentions for r in rows], "n_articles": [len(r.article_ids) for r in rows],
+        "article_ids": ["|".join(r.article_ids) for r in rows],
+        "alt_names": ["|".join(alternates(r.key)) for r in rows],
+    }
+    # points_from_xy takes (x, y): longitude first. One call, not a Point per place.
+    points = gpd.points_from_xy([r.lon for r in rows], [r.lat for r in rows])
+    frame = pd.DataFrame(columns, columns=PLACE_COLUMNS)
+    frame["mentions"] = frame["mentions"].astype("int64")
+    frame["n_articles"] = frame["n_articles"].astype("int64")
+    return gpd.GeoDataFrame(frame, geometry=points, crs="EPSG:4326")
 
 
 def write_places_geojson(places: gpd.GeoDataFrame, path: Path) -> None:
-    """``places.geojson``: one Point feature per place, its counts and article ids."""
-    out = places.copy()
-    out["article_ids"] = out["article_ids"].str.split("|")
-    write_text(path, out.drop(columns=["alt_names"]).to_json(drop_id=True, ensure_ascii=False,
-                                                            indent=1) + "\n")
+    """``places.geojson``: one Point feature per place (a line each), its counts and
+    article ids. Written with the json module: GeoDataFrame.to_json took 2.8 s for the
+    15,000 places of 10,000 articles, iterating their 170,000 article ids one by one."""
+    names = [c for c in PLACE_COLUMNS if c != "alt_names"]
+    columns = [places[c].tolist() for c in names]
+    at = names.index("article_ids")
+    features = []
+    for *values, x, y in zip(*columns, places.geometry.x.tolist(), places.geometry.y.tolist(),
+                             strict=True):
+        values[at] = values[at].split("|") if values[at] else []
+        features.append(_ENCODE({
+            "type": "Feature", "properties": dict(zip(names, values, strict=True)),
+            # GeoJSON positions are [longitude, latitude].
+            "geometry": {"type": "Point", "coordinates": [x, y]}}))
+    write_text(path, '{"type":"FeatureCollection","features":[\n' + ",\n".join(features)
+               + ("\n" if features else "") + "]}\n")
 
 
 def mention_rows(mentions: Sequence[Mention], excerpts: Sequence[Excerpt],

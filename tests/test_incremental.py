@@ -320,3 +320,25 @@ def test_unchanged_exports_are_not_rewritten(tmp_path: Path) -> None:
     pipeline.build(corpus, out)
     assert "oslo.txt" in (out / "mentions.csv").read_text(encoding="utf-8")
     assert (out / "places.gpkg").stat().st_mtime_ns != second["places.gpkg"]
+
+
+def test_index_damaged_where_only_a_build_looks_is_rebuilt(tmp_path: Path,
+                                                           parses: list[str]) -> None:
+    # The header, the schema and the meta table are sound, so the index opens; the pages of
+    # the mentions and excerpts are not, which SQLite finds only when the build reads them.
+    corpus = write_articles(tmp_path / "corpus", ["dhaka.txt", "lima.txt"])
+    out = tmp_path / "out"
+    pipeline.build(corpus, out)
+    cold = outputs(out)
+    index = out / INDEX_NAME
+    data = bytearray(index.read_bytes())
+    page = int.from_bytes(data[16:18], "big")
+    assert len(data) > 4 * page
+    data[3 * page:] = os.urandom(len(data) - 3 * page)
+    index.write_bytes(bytes(data))
+    parses.clear()
+    with pytest.warns(MapperWarning, match="rebuilt"):
+        result = pipeline.build(corpus, out)
+    assert sorted(parses) == ["dhaka.txt", "lima.txt"]
+    assert "malformed" in result.warnings[0] or "not a database" in result.warnings[0]
+    assert outputs(out) == cold

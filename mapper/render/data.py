@@ -93,26 +93,26 @@ def _int(value: Any) -> int:
 
 def place_rows(places: gpd.GeoDataFrame) -> list[list[Any]]:
     """One array per place, in :data:`PLACE_FIELDS` order; rows without a point are dropped."""
+    # Columns, not itertuples (0.5 s for 15,000 places); a missing or empty point has NaN x.
+    xs, ys = places.geometry.x.to_numpy(), places.geometry.y.to_numpy()
+    alt = places["alt_names"] if "alt_names" in places else [""] * len(places)
     rows = []
-    for row in places.itertuples(index=False):
-        point = row.geometry
-        if (
-            point is None
-            or point.is_empty
-            or not (math.isfinite(point.x) and math.isfinite(point.y))
-        ):
+    for key, name, kind, country, mentions, n_articles, alt_names, x, y in zip(
+            places["key"], places["name"], places["kind"], places["country"],
+            places["mentions"], places["n_articles"], alt, xs, ys, strict=True):
+        if not (math.isfinite(x) and math.isfinite(y)):
             continue
         rows.append(
             [
-                str(row.key),
-                _text(row.name) or str(row.key),
-                _text(row.kind),
-                _text(row.country),
-                round(float(point.y), 5),  # GeoJSON order is lon, lat; Leaflet wants lat, lon
-                round(float(point.x), 5),
-                _int(row.mentions),
-                _int(row.n_articles),
-                _split(getattr(row, "alt_names", "")),
+                str(key),
+                _text(name) or str(key),
+                _text(kind),
+                _text(country),
+                round(float(y), 5),  # GeoJSON order is lon, lat; Leaflet wants lat, lon
+                round(float(x), 5),
+                _int(mentions),
+                _int(n_articles),
+                _split(alt_names),
             ]
         )
     return rows

@@ -1,0 +1,156 @@
+"""What makes a warm build cheap, checked for what it must not change: unchanged files are
+not read, a build with nothing new writes nothing, the map drawn from the index is the map
+of the articles, and exports spliced from their previous versions equal fresh ones."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+from buildkit import ARTICLES, outputs, payload, place_names, write_articles
+
+import mapper.pipeline as pipeline
+import mapper.render.data as render_data
+import mapper.scan as scan
+from mapper.corpus import read_corpus
+from mapper.excerpts import excerpts_for
+from mapper.gazetteer import Gazetteer
+from mapper.geoparse import Geoparser
+from mapper.store import places_frame
+
+pytestmark = pytest.mark.usefixtures("stable_geodata")
+
+#: Articles naming the same places on different dates (and one undated), so that a cap of
+#: two excerpts per place has to choose by date.
+DATED = {
+    f"k{i}.txt": (f"date 2024-0{1 + i % 9}-1{i % 10}\n" if i != 3 else "")
+    + f"Report {i} from Kabul\n\nFighting near Kabul and Kandahar, Afghanistan, went on "
+    f"for a {['first', 'second', 'third', 'fourth', 'fifth', 'sixth'][i]} day. Officials "
+    "in Kabul said more talks would follow in Doha.\n"
+    for i in range(6)
+}
+
+
+def _write(folder: Path, texts: dict[str, str]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def _in_memory_payload(corpus: Path, gazetteer: Gazetteer, cap: int) -> dict:
+    """The payload made from the articles directly, without the article index."""
+    articles = read_corpus(corpus)[0]
+    parser = Geoparser(gazetteer)
+    found = {a.id: parser.parse(a) for a in articles}
+    excerpts = [e for a in articles for e in excerpts_for(a, found[a.id])]
+    places = places_frame([m for a in articles for m in found[a.id]], gazetteer)
+    made = render_data.build_payload(places, excerpts, articles, title="mapper",
+                                     max_excerpts=cap)
+    return json.loads(render_data.script_json(made))
+
+
+@pytest.mark.parametrize("budget", [None, 300], ids=["whole texts", "excerpts only"])
+def test_map_drawn_from_the_index_is_the_map_of_the_articles(
+        tmp_path: Path, gazetteer: Gazetteer, monkeypatch: pytest.MonkeyPatch,
+        budget: int | None) -> None:
+    if budget is not None:  # the corpus is over the text budget: only passages embedded
+        monkeypatch.setattr(render_data, "TEXT_BUDGET", budget)
+        monkeypatch.setattr(pipeline, "TEXT_BUDGET", budget)
+    corpus = _write(tmp_path / "corpus", DATED)
+    out = tmp_path / "out"
+    pipeline.build(corpus, out, gazetteer=gazetteer, max_excerpts=2)
+    got = payload(out / "index.html")
+    want = _in_memory_payload(corpus, gazetteer, 2)
+    assert got == want
+    assert got["partial"] is (budget is not None)
+    kabul = next(p for p in got["places"] if p[1] == "Kabul")
+    fields = got["fields"]["places"]
+    # Six articles name Kabul, each in its title and body: the two excerpts shown are the
+    # newest article's (June), the other ten are counted as left out.
+    assert kabul[fields.index("n_articles")] == 6 and kabul[fields.index("omitted")] == 10
+    at = got["places"].index(kabul)
+    shown = {got["articles"][e[1]][0] for e in got["excerpts"] if e[0] == at}
+    assert shown == {"k5.txt"}
+
+
+def test_unchanged_files_are_not_read_again(tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(scan, "SETTLED", 0.0)  # every file counts as settled at once
+    corpus = write_articles(tmp_path / "corpus")
+    out = tmp_path / "out"
+    pipeline.build(corpus, out)
+    hashed: list[str] = []
+    real = scan._hash
+
+    def counting(path: Path, max_bytes: int) -> str | None:
+        hashed.append(path.name)
+        return real(path, max_bytes)
+
+    monkeypatch.setattr(scan, "_hash", counting)
+    result = pipeline.build(corpus, out)
+    assert hashed == [] and result.unchanged == len(ARTICLES)
+
+    # Same size, same modification time, other bytes: the change time gives it away.
+    time.sleep(0.05)
+    lima = corpus / "lima.txt"
+    st = lima.stat()
+    lima.write_text(ARTICLES["lima.txt"].replace("Lima", "Pune").replace("Peru", "Indi"),
+                    encoding="utf-8")
+    os.utime(lima, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert lima.stat().st_size == st.st_size and lima.stat().st_mtime_ns == st.st_mtime_ns
+    result = pipeline.build(corpus, out)
+    assert hashed == ["lima.txt"] and result.changed == ("lima.txt",)
+    assert "Pune" in place_names(out) and "Lima" not in place_names(out)
+
+
+def test_a_file_just_written_is_hashed_until_it_settles(tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus = write_articles(tmp_path / "corpus", ["oslo.txt"])
+    out = tmp_path / "out"
+    pipeline.build(corpus, out)
+    hashed: list[str] = []
+    real = scan._hash
+    monkeypatch.setattr(scan, "_hash", lambda p, n: hashed.append(p.name) or real(p, n))
+    pipeline.build(corpus, out)  # written less than SETTLED seconds ago: its stat is not trusted
+    assert hashed == ["oslo.txt"]
+
+
+def test_a_build_with_nothing_new_writes_nothing(tmp_path: Path) -> None:
+    corpus = write_articles(tmp_path / "corpus", ["dhaka.txt", "lima.txt"])
+    out = tmp_path / "out"
+    pipeline.build(corpus, out)
+
+    def times() -> dict[str, int]:
+        return {p.name: p.stat().st_mtime_ns for p in out.iterdir()
+                if not p.name.startswith("mapper-index")}
+
+    first = times()
+    pipeline.build(corpus, out)
+    assert times() == first
+    # Another title draws the map again, and only the map.
+    pipeline.build(corpus, out, title="Floods and protests")
+    second = times()
+    assert {n for n in first if first[n] != second[n]} == {"index.html", "places.html"}
+    assert payload(out / "index.html")["title"] == "Floods and protests"
+    # A map deleted by hand is drawn again.
+    (out / "index.html").unlink()
+    pipeline.build(corpus, out, title="Floods and protests")
+    assert payload(out / "index.html")["title"] == "Floods and protests"
+
+
+def test_exports_written_again_from_the_index_equal_a_cold_build(tmp_path: Path) -> None:
+    corpus = write_articles(tmp_path / "corpus")
+    out, cold = tmp_path / "out", tmp_path / "cold"
+    pipeline.build(corpus, out)
+    pipeline.build(corpus, cold)
+    # Edited by hand: the lines of every article are made again from the index.
+    with (out / "mentions.geojson").open("a", encoding="utf-8") as fh:
+        fh.write("\n")
+    (out / "mentions.csv").unlink()
+    result = pipeline.build(corpus, out)
+    assert result.parsed == 0
+    assert outputs(out) == outputs(cold)
