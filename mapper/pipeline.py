@@ -17,6 +17,7 @@ import os
 import time
 import warnings
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -154,32 +155,39 @@ def _build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str]
         keys_after = index.place_keys()
         digest = index.contents_digest()
         lap("index")
-        places = None
-        if parsed or removed or index.meta("exports") != exports.stamp(out, digest):
-            if previous is None:
-                # From scratch: the lines of the articles not parsed now are made again from
-                # the index (after a killed build, or an export deleted or edited by hand).
-                for stored in index.stored(sorted(present - spool.at.keys() - set(removed))):
-                    rec = make_record(stored.article, stored.mentions, stored.unresolved,
-                                      pending=stored.pending)
-                    spool.add(rec.article.id, rec.csv, rec.geojson)
-            places = places_frame_of(index.place_counts(), gaz)
-            lap("index")
-            exports.write_exports(out, places, index.layout(), spool, previous=previous,
-                                  dropped=[*removed, *(i for i in parsed if i in known)])
+        export = parsed or removed or index.meta("exports") != exports.stamp(out, digest)
+        draw = parsed or removed or index.meta("map") != _map_stamp(out, digest, title, cap)
+        if export and previous is None:
+            # From scratch: the lines of the articles not parsed now are made again from the
+            # index (after a killed build, or an export deleted or edited by hand).
+            for stored in index.stored(sorted(present - spool.at.keys() - set(removed))):
+                rec = make_record(stored.article, stored.mentions, stored.unresolved,
+                                  pending=stored.pending)
+                spool.add(rec.article.id, rec.csv, rec.geojson)
+        places = places_frame_of(index.place_counts(), gaz) if export or draw else None
+        lap("index")
+        # The exports are written in a thread while this one draws the map: both spend
+        # much of their time outside the GIL (kernel copies, GDAL, SQLite).
+        with ThreadPoolExecutor(1, thread_name_prefix="mapper-exports") as pool:
+            written = pool.submit(exports.write_exports, out, places, index.layout(), spool,
+                                  previous=previous,
+                                  dropped=[*removed, *(i for i in parsed if i in known)]
+                                  ) if export else None
+            if draw:
+                excerpts, omitted = index.newest_excerpts(cap)
+                chars = index.total_chars()
+                articles = index.articles(with_text=chars <= TEXT_BUDGET)
+                lap("index")
+                write_map(places, excerpts, articles, out, title=title, max_excerpts=cap,
+                          omitted=omitted, total_chars=chars)
+                lap("render")
+            if written is not None:
+                written.result()
+                lap("write")
+        if export:
             index.set_meta("exports", exports.stamp(out, digest))
-            lap("write")
-        if parsed or removed or index.meta("map") != _map_stamp(out, digest, title, cap):
-            if places is None:
-                places = places_frame_of(index.place_counts(), gaz)
-            excerpts, omitted = index.newest_excerpts(cap)
-            chars = index.total_chars()
-            articles = index.articles(with_text=chars <= TEXT_BUDGET)
-            lap("index")
-            write_map(places, excerpts, articles, out, title=title, max_excerpts=cap,
-                      omitted=omitted, total_chars=chars)
+        if draw:
             index.set_meta("map", _map_stamp(out, digest, title, cap))
-            lap("render")
         n_articles, mentions, unresolved = index.counts()
         names_after = index.place_names(keys_after - keys_before)
     return BuildResult(

@@ -76,8 +76,7 @@ def scan(folder: str | os.PathLike[str], *, exclude: tuple[Path, ...] = (),
     known = known or {}
     settled = time.time_ns() - int(SETTLED * 1e9)
     entries = []
-    for path, note in corpus._candidates(root, excluded):
-        aid = corpus._article_id(path, root)
+    for aid, path, note in corpus._candidates(root, excluded):
         if note:
             entries.append(Entry(aid, path, None, note))
             continue

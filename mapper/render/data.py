@@ -240,9 +240,13 @@ def build_payload(
     place_index = {row[0]: i for i, row in enumerate(place_list)}
     ordered = sorted(articles, key=lambda a: a.id)
     article_index = {article.id: i for i, article in enumerate(ordered)}
-    kept, dropped = _newest(
-        [ex for ex in excerpts if ex.place_key in place_index and ex.article_id in article_index],
-        ordered, article_index, cap)
+    shown = [ex for ex in excerpts
+             if ex.place_key in place_index and ex.article_id in article_index]
+    if omitted is None:
+        kept, dropped = _newest(shown, ordered, article_index, cap)
+    else:  # capped by the caller already
+        kept, dropped = shown, {}
+        kept.sort(key=lambda e: (e.place_key, e.article_id, e.start, len(e.text), e.text))
     before = omitted or {}
     for row in place_list:
         row.append(dropped.get(row[0], 0) + before.get(row[0], 0))
@@ -261,10 +265,15 @@ def build_payload(
         p, a = place_index[ex.place_key], article_index[ex.article_id]
         doc, marks = docs[a], _marks(ex)
         if _is_slice(ordered[a], ex):
-            # The excerpt is a slice of the article: send offsets, not a second copy.
+            # The excerpt is a slice of the article: send offsets, not a second copy. The
+            # document holds its text in one run, so offsets inside it are the excerpt's own.
             base = doc.offset(ex.start)
-            body: str | int = doc.offset(ex.start + len(ex.text)) - base
-            flat = [doc.offset(ex.start + x) - base for span in marks for x in span]
+            if _ASTRAL.search(ex.text) is None:
+                body: str | int = len(ex.text)
+                flat = [x for span in marks for x in span]
+            else:
+                conv = _Utf16(ex.text)
+                body, flat = conv(len(ex.text)), [conv(x) for span in marks for x in span]
         else:
             base, body, conv = -1, ex.text, _Utf16(ex.text)
             flat = [conv(x) for span in marks for x in span]
