@@ -10,7 +10,9 @@ a month, a common English word, a name the gazetteer knows, or part of a mention
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Sequence
+from itertools import accumulate
 
 from mapper import names
 from mapper.models import Mention
@@ -20,10 +22,27 @@ from mapper.recognize import CALENDAR, is_common_word
 MAX_WORDS = 4
 
 # A capitalised word with a lowercase letter (not an acronym): "Qala", "Sar-e", "O'Neill".
-_WORD = r"[A-Z][^\W\d_]*[a-z][^\W\d_]*(?:['\u2019][^\W\d_]+)?"
+# Each run of letters is taken whole: a name never ends inside a word, and allowing it made
+# the engine try every split of every capitalised word before a cue failed (most of the time).
+_LETTERS = r"[^\W\d_]+(?![^\W\d_])"
+_WORD = rf"[A-Z](?=[^\W\d_]*?[a-z]){_LETTERS}(?:['\u2019]{_LETTERS})?"
 _NAME = rf"{_WORD}(?:(?: |-){_WORD}){{0,{MAX_WORDS - 1}}}"
-_BEFORE = (r"(?:\b(?:[Ii]n|[Nn]ear|[Oo]utside|[Aa]round|[Ii]nside)"
-           r"|\b(?:city|town|village|province|district|region|county|valley) of)[ \t]+")
+_PREPOSITIONS = ("in", "near", "outside", "around", "inside")
+_OF = ("city", "town", "village", "province", "district", "region", "county", "valley")
+
+
+def _cue_words(words: Sequence[str]) -> str:
+    r"""An alternation of ``words``, each at the start of a word.
+
+    Each word is followed by a lookbehind, ``(?<!\w.{n})``, instead of being preceded by
+    ``\b``: a pattern that opens with literal letters lets ``re`` skip to where they occur,
+    which makes a pass over an article nearly twice as fast.
+    """
+    return "|".join(rf"{re.escape(w)}(?<!\w.{{{len(w)}}})" for w in words)
+
+
+_CUES_BEFORE = [v for w in _PREPOSITIONS for v in (w.capitalize(), w)] + [f"{w} of" for w in _OF]
+_BEFORE = rf"(?:{_cue_words(_CUES_BEFORE)})[ \t]+"
 _AFTER = r"[ \t]+(?:[Pp]rovince|[Dd]istrict|[Vv]illage|[Cc]ounty|[Vv]alley|[Rr]egion)\b"
 _CUE_BEFORE = re.compile(rf"{_BEFORE}(?P<name>{_NAME})")
 _CUE_AFTER = re.compile(rf"(?P<name>{_NAME}){_AFTER}")
@@ -40,13 +59,13 @@ def unknown_names(text: str, mentions: Sequence[Mention],
     ``known(key)`` tells whether the gazetteer has a name key (see :func:`mapper.names.key`);
     names it knows are left out, since the geoparser saw them and chose not to map them.
     """
-    taken = sorted((m.start, m.end) for m in mentions)
+    overlaps = _overlap_test([(m.start, m.end) for m in mentions])
     found: dict[tuple[int, int], str] = {}
     for pattern in (_CUE_BEFORE, _CUE_AFTER):
         for match in pattern.finditer(text):
             start, end = match.span("name")
             surface = text[start:end]
-            if (start, end) in found or _overlaps(taken, start, end):
+            if (start, end) in found or overlaps(start, end):
                 continue
             if not _plausible(surface):
                 continue
@@ -57,7 +76,7 @@ def unknown_names(text: str, mentions: Sequence[Mention],
     for surface in sorted(set(found.values())):
         for match in re.finditer(rf"(?<!\w){re.escape(surface)}(?![\w-])", text):
             start, end = match.span()
-            if (start, end) not in found and not _overlaps(taken, start, end):
+            if (start, end) not in found and not overlaps(start, end):
                 found[(start, end)] = surface
     return sorted((s, e, surface) for (s, e), surface in found.items())
 
@@ -71,5 +90,18 @@ def _plausible(surface: str) -> bool:
     return not all(is_common_word(w.lower()) for w in words)
 
 
-def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s < end and start < e for s, e in spans)
+def _overlap_test(spans: list[tuple[int, int]]) -> Callable[[int, int], bool]:
+    """``overlaps(start, end)``: whether ``[start, end)`` overlaps one of ``spans``.
+
+    The spans that start before ``end`` are a prefix of them sorted; one of those overlaps
+    when the furthest end in that prefix lies after ``start``.
+    """
+    spans = sorted(spans)
+    starts = [s for s, _ in spans]
+    reach = list(accumulate((e for _, e in spans), max))
+
+    def overlaps(start: int, end: int) -> bool:
+        i = bisect_left(starts, end)
+        return i > 0 and reach[i - 1] > start
+
+    return overlaps
