@@ -32,7 +32,7 @@ from mapper.scan import Stat
 from mapper.store import PlaceCount
 
 #: Bump when the tables change: an index of another version is rebuilt, not migrated.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 INDEX_NAME = "mapper-index.sqlite"
 
 # Small columns first, the text last: SQLite reads a row's columns in order, so a query for
@@ -72,20 +72,40 @@ CREATE TABLE excerpts (
 );
 CREATE INDEX excerpts_article ON excerpts (article_id);
 CREATE INDEX excerpts_newest ON excerpts (place_key, age, article_id, start, length);
+-- What the map shows, kept up to date for the places a build touched (see refresh()): per
+-- place its fields and counts, and its newest excerpts up to the map's cap.
+CREATE TABLE places (
+    key TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, country TEXT NOT NULL,
+    lat REAL NOT NULL, lon REAL NOT NULL, mentions INTEGER NOT NULL,
+    excerpts INTEGER NOT NULL,
+    articles TEXT NOT NULL  -- JSON array of the ids of its articles, sorted
+);
+CREATE TABLE shown (
+    place_key TEXT NOT NULL, article_id TEXT NOT NULL, start INTEGER NOT NULL,
+    length INTEGER NOT NULL, text TEXT NOT NULL, marks TEXT NOT NULL
+);
+CREATE INDEX shown_place ON shown (place_key, article_id, start, length);
 CREATE TABLE unresolved (
     article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
     start INTEGER NOT NULL, "end" INTEGER NOT NULL, surface TEXT NOT NULL
 );
 CREATE INDEX unresolved_article ON unresolved (article_id);
 """
-_TABLES = {"meta", "articles", "mentions", "excerpts", "unresolved"}
+_TABLES = {"meta", "articles", "mentions", "excerpts", "places", "shown", "unresolved"}
 
 #: The newest ``cap`` excerpts of a place (``-1``: all), read along ``excerpts_newest``: dated
 #: articles newest first, undated last, then by article id, offset and length (the order of
 #: ``mapper.render.data``'s cap).
 _NEWEST = """
-SELECT article_id, start, text, marks FROM excerpts WHERE place_key = ?
+INSERT INTO shown
+SELECT place_key, article_id, start, length, text, marks FROM excerpts WHERE place_key = ?
 ORDER BY age, article_id, start, length LIMIT ?
+"""
+_PLACE = """
+INSERT INTO places
+SELECT place_key, name, kind, country, lat, lon, (SELECT count(*) FROM mentions
+    WHERE place_key = ?1), (SELECT count(*) FROM excerpts WHERE place_key = ?1), ?2
+FROM mentions WHERE place_key = ?1 LIMIT 1
 """
 
 
@@ -176,18 +196,12 @@ class ArticleIndex:
         return names
 
     def place_counts(self) -> list[PlaceCount]:
-        """Every mentioned place with its counts and articles, by key."""
-        ids: dict[str, list[str]] = {}
-        for key, aid in self._query("SELECT DISTINCT place_key, article_id FROM mentions "
-                                    "ORDER BY place_key, article_id"):
-            ids.setdefault(key, []).append(aid)
-        # The counts come from the index on place keys alone; a place's fields from one of
-        # its mentions (a GROUP BY reading every mention's row took 0.65 s at 10,000).
-        counts = dict(self._query("SELECT place_key, count(*) FROM mentions GROUP BY place_key"))
-        return [PlaceCount(key, name, kind, country, lat, lon, counts[key], tuple(ids[key]))
-                for key, name, kind, country, lat, lon in self._query(
-                    "SELECT place_key, name, kind, country, lat, lon FROM mentions WHERE rowid IN "
-                    "(SELECT min(rowid) FROM mentions GROUP BY place_key) ORDER BY place_key")]
+        """Every mentioned place with its counts and articles, by key (as of the last
+        :meth:`refresh`)."""
+        return [PlaceCount(key, name, kind, country, lat, lon, n, tuple(json.loads(ids)))
+                for key, name, kind, country, lat, lon, n, ids in self._query(
+                    "SELECT key, name, kind, country, lat, lon, mentions, articles "
+                    "FROM places ORDER BY key")]
 
     def places_of(self, ids: Iterable[str]) -> dict[str, str]:
         """Key -> name of the places the articles ``ids`` mention."""
@@ -217,21 +231,20 @@ class ArticleIndex:
         (total,), = self._query("SELECT coalesce(sum(chars), 0) FROM articles")
         return total
 
-    def newest_excerpts(self, cap: int) -> tuple[list[Excerpt], dict[str, int]]:
-        """Per place its ``cap`` excerpts of the newest articles (all with ``cap`` 0), by
-        place, article and offset; and per place how many were left out."""
-        excerpts, omitted = [], {}
-        # One query per place along the index (0.13 s for 15,000 places): a window function
-        # over all excerpts sorted them all first (2.1 s at 10,000 articles).
-        for key, total in self._query("SELECT place_key, count(*) FROM excerpts "
-                                      "GROUP BY place_key ORDER BY place_key"):
-            for aid, start, text, marks in self._query(_NEWEST, (key, cap or -1)):
-                flat = json.loads(marks)
-                excerpts.append(Excerpt(aid, key, start, text,
-                                        tuple(zip(flat[0::2], flat[1::2], strict=True))))
-            if cap and total > cap:
-                omitted[key] = total - cap
-        excerpts.sort(key=lambda e: (e.place_key, e.article_id, e.start, len(e.text)))
+    def newest_excerpts(self) -> tuple[list[Excerpt], dict[str, int]]:
+        """Per place its excerpts of the newest articles, up to the cap of the last
+        :meth:`refresh`, by place, article and offset; and per place how many were left
+        out."""
+        excerpts = []
+        for key, aid, start, text, marks in self._query(
+                "SELECT place_key, article_id, start, text, marks FROM shown "
+                "ORDER BY place_key, article_id, start, length"):
+            flat = json.loads(marks)
+            excerpts.append(Excerpt(aid, key, start, text,
+                                    tuple(zip(flat[0::2], flat[1::2], strict=True))))
+        shown = dict(self._query("SELECT place_key, count(*) FROM shown GROUP BY place_key"))
+        omitted = {key: total - shown.get(key, 0) for key, total in self._query(
+            "SELECT key, excerpts FROM places") if total > shown.get(key, 0)}
         return excerpts, omitted
 
     def layout(self) -> list[tuple[str, int, int]]:
@@ -302,6 +315,27 @@ class ArticleIndex:
                      json.dumps(list(flat))) for i, start, length, flat in rec.excerpts])
                 c.executemany("INSERT INTO unresolved VALUES (?, ?, ?, ?)",
                               [(a.id, s, e, surface) for s, e, surface in rec.unresolved])
+
+    def refresh(self, keys: Iterable[str] | None, cap: int) -> None:
+        """Make the places and shown excerpts of ``keys`` (None: of every place) those of
+        the articles now indexed, with at most ``cap`` excerpts per place (0: all).
+
+        A build refreshes only the places its new, changed and removed articles mention:
+        reading the newest excerpts of all 15,000 places of 10,000 articles took 1.1 s.
+        """
+        with self._write() as c:
+            if keys is None:
+                c.execute("DELETE FROM places")
+                c.execute("DELETE FROM shown")
+                keys = [k for k, in c.execute("SELECT DISTINCT place_key FROM mentions")]
+            for key in sorted(set(keys)):
+                c.execute("DELETE FROM places WHERE key = ?", (key,))
+                c.execute("DELETE FROM shown WHERE place_key = ?", (key,))
+                ids = [a for a, in c.execute("SELECT DISTINCT article_id FROM mentions "
+                                             "WHERE place_key = ? ORDER BY article_id", (key,))]
+                if ids:
+                    c.execute(_PLACE, (key, json.dumps(ids, ensure_ascii=False)))
+                    c.execute(_NEWEST, (key, cap or -1))
 
     def set_stats(self, stats: Mapping[str, Stat | None]) -> None:
         """Record the files' stat for articles whose bytes are the indexed ones."""

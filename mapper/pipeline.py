@@ -136,8 +136,10 @@ def _build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str]
         to_parse = [e for e in readable if e.id not in fresh]
         # Whether the exports on disk are those of the index as it is now: then they are
         # spliced from their previous versions, else written from scratch.
+        digest_before = index.contents_digest()
+        shown_before = index.meta("shown")
         previous = None
-        if index.meta("exports") == exports.stamp(out, index.contents_digest()):
+        if index.meta("exports") == exports.stamp(out, digest_before):
             previous = index.layout()
             if not exports.matches(out, previous):
                 previous = None
@@ -146,14 +148,23 @@ def _build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str]
         names_before = index.places_of(i for i in touched if i in known)
         index.remove(i for i in known if i not in present)
         lap("read")
-        parsed, failed = _parse(index, to_parse, articles_dir, max_bytes, gaz, jobs, online,
-                                progress, notes, spool, scheduler, lap)
+        parsed, failed, keys_parsed = _parse(index, to_parse, articles_dir, max_bytes, gaz,
+                                             jobs, online, progress, notes, spool, scheduler,
+                                             lap)
         problems += failed
         parsed_ids = set(parsed)
         removed = sorted(i for i in touched if i in known and i not in parsed_ids)
         index.remove(removed)
         keys_after = index.place_keys()
         digest = index.contents_digest()
+        # What the map shows of each place: refreshed for the places this build touched,
+        # or for all of them if the last refresh was not of the index as it was.
+        if shown_before != _shown_stamp(digest_before, cap):
+            index.refresh(None, cap)
+        elif parsed or removed:
+            index.refresh(set(names_before) | keys_parsed, cap)
+        if shown_before != _shown_stamp(digest, cap):
+            index.set_meta("shown", _shown_stamp(digest, cap))
         lap("index")
         export = parsed or removed or index.meta("exports") != exports.stamp(out, digest)
         draw = parsed or removed or index.meta("map") != _map_stamp(out, digest, title, cap)
@@ -174,7 +185,7 @@ def _build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str]
                                   dropped=[*removed, *(i for i in parsed if i in known)]
                                   ) if export else None
             if draw:
-                excerpts, omitted = index.newest_excerpts(cap)
+                excerpts, omitted = index.newest_excerpts()
                 chars = index.total_chars()
                 articles = index.articles(with_text=chars <= TEXT_BUDGET)
                 lap("index")
@@ -205,11 +216,11 @@ def _build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str]
 def _parse(index: ArticleIndex, entries: list[Entry], root: str | os.PathLike[str],
            max_bytes: int, gaz: Gazetteer, jobs: int, online: OnlineResolver | None,
            progress: Progress | None, notes: list[str], spool: Spool, scheduler: object,
-           lap: _Laps) -> tuple[list[str], list[Problem]]:
+           lap: _Laps) -> tuple[list[str], list[Problem], set[str]]:
     """Read, parse and record ``entries`` (see :func:`mapper.parallel.iter_records`), put
     their records into the index, committed every :data:`BATCH` articles, and their export
-    lines into ``spool``. Returns the ids of the articles parsed and the files that could
-    not be read.
+    lines into ``spool``. Returns the ids of the articles parsed, the files that could not
+    be read, and the keys of the places the articles mention.
 
     The workers read, parse, excerpt and format; this process only stores what arrives.
     """
@@ -225,6 +236,7 @@ def _parse(index: ArticleIndex, entries: list[Entry], root: str | os.PathLike[st
         stream = _dask_records(entries, root, max_bytes, parser, scheduler)
     parsed: list[str] = []
     problems: list[Problem] = []
+    keys: set[str] = set()
     batch: list[Record] = []
     for done, (_, item) in enumerate(stream, start=1):
         lap("geoparse")
@@ -235,13 +247,14 @@ def _parse(index: ArticleIndex, entries: list[Entry], root: str | os.PathLike[st
             spool.add(rec.article.id, rec.csv, rec.geojson)
             batch.append(rec)
             parsed.append(rec.article.id)
+            keys.update(rec.places[m[2]].key for m in rec.mentions)
         if len(batch) == BATCH or (done == total and batch):
             index.put(batch, stats)
             batch = []
             lap("index")
         if progress and (done % BATCH == 0 or done == total):
             progress(done, total)
-    return parsed, problems
+    return parsed, problems, keys
 
 
 def _dask_records(entries: list[Entry], root: str | os.PathLike[str], max_bytes: int,
@@ -288,6 +301,11 @@ def _resolve_online(rec: Record, online: OnlineResolver, notes: list[str]) -> Re
     if not added and not pending:
         return rec
     return make_record(article, [*rec.mention_list(), *added], unresolved, pending=pending)
+
+
+def _shown_stamp(digest: str, cap: int) -> str:
+    """What the index's places and shown excerpts were refreshed for."""
+    return json.dumps([digest, cap])
 
 
 def _map_stamp(out: Path, digest: str, title: str, cap: int) -> str:

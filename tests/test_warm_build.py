@@ -154,3 +154,19 @@ def test_exports_written_again_from_the_index_equal_a_cold_build(tmp_path: Path)
     result = pipeline.build(corpus, out)
     assert result.parsed == 0
     assert outputs(out) == outputs(cold)
+
+
+def test_map_after_changes_and_a_new_cap_is_the_map_of_the_articles(
+        tmp_path: Path, gazetteer: Gazetteer) -> None:
+    corpus = _write(tmp_path / "corpus", {n: t for n, t in DATED.items() if n != "k5.txt"})
+    out = tmp_path / "out"
+    pipeline.build(corpus, out, gazetteer=gazetteer, max_excerpts=2)
+    # The newest article arrives and the oldest leaves: Kabul's shown excerpts change.
+    _write(corpus, {"k5.txt": DATED["k5.txt"]})
+    (corpus / "k0.txt").unlink()
+    result = pipeline.build(corpus, out, gazetteer=gazetteer, max_excerpts=2)
+    assert result.parsed == 1 and result.removed == ("k0.txt",)
+    assert payload(out / "index.html") == _in_memory_payload(corpus, gazetteer, 2)
+    # Another cap: every place's excerpts are picked again.
+    pipeline.build(corpus, out, gazetteer=gazetteer, max_excerpts=3)
+    assert payload(out / "index.html") == _in_memory_payload(corpus, gazetteer, 3)
