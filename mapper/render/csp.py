@@ -11,12 +11,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from urllib.parse import urlsplit
 
 from markupsafe import escape
 
-_SCRIPT = re.compile(r"<script(?P<attrs>[^>]*)>(?P<body>.*?)</script>", re.DOTALL | re.IGNORECASE)
 _NOT_CODE = re.compile(r"""type\s*=\s*["']?application/(?:ld\+)?json""", re.IGNORECASE)
 _HEAD_META = re.compile(r"<meta http-equiv=\"content-type\"[^>]*>", re.IGNORECASE)
 
@@ -24,12 +23,30 @@ _HEAD_META = re.compile(r"<meta http-equiv=\"content-type\"[^>]*>", re.IGNORECAS
 def script_hashes(html: str) -> list[str]:
     """``'sha256-…'`` sources for each executable inline script, in page order, no repeats."""
     seen: dict[str, None] = {}
-    for match in _SCRIPT.finditer(html):
-        if _NOT_CODE.search(match.group("attrs")) or "src=" in match.group("attrs"):
+    for attrs, body in _scripts(html):
+        if _NOT_CODE.search(attrs) or "src=" in attrs:
             continue
-        digest = hashlib.sha256(match.group("body").encode("utf-8")).digest()
+        digest = hashlib.sha256(body.encode("utf-8")).digest()
         seen[f"'sha256-{base64.b64encode(digest).decode('ascii')}'"] = None
     return list(seen)
+
+
+def _scripts(html: str) -> Iterator[tuple[str, str]]:
+    """(attributes, body) of each ``<script>`` element, found with ``str.find`` in a
+    lowercased copy: a lazy regex crawled through the 14 MB data script of a 10,000-article
+    map character by character."""
+    lower = html.lower()
+    at = 0
+    while (start := lower.find("<script", at)) != -1:
+        if lower[start + 7:start + 8] not in (">", " ", "\t", "\n", "\r", "/"):
+            at = start + 7
+            continue
+        opened = lower.find(">", start)
+        end = lower.find("</script>", opened)
+        if opened == -1 or end == -1:
+            return
+        yield html[start + 7:opened], html[opened + 1:end]
+        at = end + 9
 
 
 def tile_origin(url: str) -> str:
