@@ -152,6 +152,7 @@ def _build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str]
                                              jobs, online, progress, notes, spool, scheduler,
                                              lap)
         problems += failed
+        index.ensure_indexes()
         parsed_ids = set(parsed)
         removed = sorted(i for i in touched if i in known and i not in parsed_ids)
         index.remove(removed)
