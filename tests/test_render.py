@@ -16,6 +16,7 @@ from shapely.geometry import Point, box
 from mapper.models import Article, Excerpt
 from mapper.render import data as render_data
 from mapper.render import render_html, write_map
+from mapper.render.basemap import basemap_payload
 from mapper.render.csp import tile_origin
 
 CDN_MARKERS = ("https://cdn", "unpkg", "jsdelivr", "code.jquery", "maxcdn", "cdnjs", "netdna")
@@ -275,6 +276,25 @@ def test_basemap_and_province_shading(html: str) -> None:
         }
     }
     assert countries["AF"]["places"] == sorted([KANDAHAR, KABUL, AFGHANISTAN, HELMAND, LASHKAR])
+
+
+def test_basemap_kept_until_geodata_changes(tmp_path: Path) -> None:
+    places, _, _ = sample_inputs()
+    directory = write_geodata(tmp_path / "geodata")
+    first = basemap_payload(places, directory)
+    assert basemap_payload(places, directory) == first
+    shape = box(60.0, 29.0, 75.0, 39.0)
+    gpd.GeoDataFrame(
+        {"iso_a2": ["AF"], "name": ["Afghanistan"]}, geometry=[shape], crs="EPSG:4326"
+    ).to_parquet(directory / "countries.parquet")
+    (country,) = json.loads(
+        render_data.script_json(basemap_payload(places, directory)["countries"])
+    )
+    assert country["properties"]["code"] == "AF"
+    assert country["geometry"] == {
+        "type": "Polygon",
+        "coordinates": [list(map(list, shape.exterior.coords))],
+    }
 
 
 def test_missing_geodata_still_renders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
