@@ -143,9 +143,8 @@ def _build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str]
             previous = index.layout()
             if not exports.matches(out, previous):
                 previous = None
-        keys_before = index.place_keys()
         touched = sorted({i for i in known if i not in present} | {e.id for e in to_parse})
-        names_before = index.places_of(i for i in touched if i in known)
+        keys_touched = index.places_of(i for i in touched if i in known)
         index.remove(i for i in known if i not in present)
         lap("read")
         parsed, failed, keys_parsed = _parse(index, to_parse, articles_dir, max_bytes, gaz,
@@ -156,14 +155,14 @@ def _build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str]
         parsed_ids = set(parsed)
         removed = sorted(i for i in touched if i in known and i not in parsed_ids)
         index.remove(removed)
-        keys_after = index.place_keys()
         digest = index.contents_digest()
         # What the map shows of each place: refreshed for the places this build touched,
         # or for all of them if the last refresh was not of the index as it was.
+        came, left = {}, {}
         if shown_before != _shown_stamp(digest_before, cap):
-            index.refresh(None, cap)
+            came, left = index.refresh(None, cap)
         elif parsed or removed:
-            index.refresh(set(names_before) | keys_parsed, cap)
+            came, left = index.refresh(keys_touched | keys_parsed, cap)
         if shown_before != _shown_stamp(digest, cap):
             index.set_meta("shown", _shown_stamp(digest, cap))
         lap("index")
@@ -200,16 +199,15 @@ def _build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str]
             index.set_meta("exports", exports.stamp(out, digest))
         if draw:
             index.set_meta("map", _map_stamp(out, digest, title, cap))
-        n_articles, mentions, unresolved = index.counts()
-        names_after = index.place_names(keys_after - keys_before)
+        n_articles, n_places, mentions, unresolved = index.counts()
     return BuildResult(
-        articles=n_articles, places=len(keys_after), mentions=mentions,
+        articles=n_articles, places=n_places, mentions=mentions,
         out_dir=out, map_path=out / MAP_FILES[0], problems=tuple(problems),
         new=tuple(i for i in parsed if i not in known),
         changed=tuple(i for i in parsed if i in known),
         removed=tuple(removed), unchanged=len(fresh),
-        places_added=tuple(sorted(names_after.values())),
-        places_removed=tuple(sorted(names_before[k] for k in keys_before - keys_after)),
+        places_added=tuple(sorted(came.values())),
+        places_removed=tuple(sorted(left.values())),
         unresolved=unresolved, warnings=tuple(notes),
     )
 

@@ -120,6 +120,10 @@ def place_rows(places: gpd.GeoDataFrame) -> list[list[Any]]:
 
 def _marks(excerpt: Excerpt) -> list[tuple[int, int]]:
     """The excerpt's marks clipped to its text, sorted, without overlaps."""
+    if len(excerpt.marks) == 1:  # most excerpts: one mention of the place
+        (start, stop), = excerpt.marks
+        start, stop = max(start, 0), min(stop, len(excerpt.text))
+        return [(start, stop)] if start < stop else []
     spans, end = [], 0
     for start, stop in sorted(excerpt.marks):
         start, stop = max(start, end), min(stop, len(excerpt.text))
