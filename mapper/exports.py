@@ -65,6 +65,30 @@ def mention_chunks(article: Article, mentions: Sequence[Mention],
     return csv_text(rows).encode(), feature_lines(rows).encode()
 
 
+def write_mention_files(out_dir: Path, layout: Layout, spool: Spool,
+                        previous: Layout | None = None) -> None:
+    """``mentions.csv`` and ``mentions.geojson`` for ``layout``: each article's lines from
+    ``spool`` if it has them, else from the files in ``out_dir`` written for ``previous``."""
+    spool.flush()
+    old = offsets(previous) if previous is not None else {}
+    with contextlib.ExitStack() as opened:
+        old_csv, old_geojson = (
+            opened.enter_context(open(out_dir / name, "rb")).fileno() if previous is not None
+            else -1 for name in ("mentions.csv", "mentions.geojson"))
+        csv_pieces, geojson_pieces = [], []
+        for aid, _, _ in layout:
+            if aid in spool.at:
+                c, g = spool.pieces(aid)
+            else:
+                o = old[aid]  # KeyError: the caller's bug, not the user's
+                c, g = Piece(old_csv, o[0], o[1]), Piece(old_geojson, o[2], o[3])
+            csv_pieces.append(c)
+            geojson_pieces.append(g)
+        splice(out_dir / "mentions.csv", CSV_HEAD, csv_pieces)
+        splice(out_dir / "mentions.geojson", GEOJSON_HEAD, geojson_pieces,
+               _geojson_tail(any(p.length for p in geojson_pieces)), GEOJSON_SEP)
+
+
 class Spool:
     """The export lines of the articles a build formatted, in two unnamed temporary files
     in the output folder (so the kernel can copy from them into the exports)."""
@@ -141,25 +165,8 @@ def write_exports(out_dir: Path, places: gpd.GeoDataFrame, layout: Layout, spool
     ``previous`` the GeoPackage is updated, without it written anew.
     """
     out_dir = Path(out_dir)
-    spool.flush()
     write_places_geojson(places, out_dir / "places.geojson")
-    old = offsets(previous) if previous is not None else {}
-    with contextlib.ExitStack() as opened:
-        old_csv, old_geojson = (
-            opened.enter_context(open(out_dir / name, "rb")).fileno() if previous is not None
-            else -1 for name in ("mentions.csv", "mentions.geojson"))
-        csv_pieces, geojson_pieces = [], []
-        for aid, _, _ in layout:
-            if aid in spool.at:
-                c, g = spool.pieces(aid)
-            else:
-                o = old[aid]  # KeyError: the caller's bug, not the user's
-                c, g = Piece(old_csv, o[0], o[1]), Piece(old_geojson, o[2], o[3])
-            csv_pieces.append(c)
-            geojson_pieces.append(g)
-        splice(out_dir / "mentions.csv", CSV_HEAD, csv_pieces)
-        splice(out_dir / "mentions.geojson", GEOJSON_HEAD, geojson_pieces,
-               _geojson_tail(any(p.length for p in geojson_pieces)), GEOJSON_SEP)
+    write_mention_files(out_dir, layout, spool, previous)
     gpkg = out_dir / "places.gpkg"
     if previous is not None and gpkg.exists():
         with tempfile.TemporaryDirectory(dir=out_dir, prefix=".mapper-") as tmp:
