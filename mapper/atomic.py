@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -20,7 +22,7 @@ def replacing(path: str | os.PathLike[str], mode: str = "w") -> Iterator:
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         # mkstemp makes the file private (0600); give it the mode a plain open() would.
-        os.chmod(tmp, 0o666 & ~_umask())
+        os.chmod(tmp, file_mode())
         kwargs = {"encoding": "utf-8", "newline": ""} if "b" not in mode else {}
         with os.fdopen(fd, mode, **kwargs) as fh:
             yield fh
@@ -32,10 +34,49 @@ def replacing(path: str | os.PathLike[str], mode: str = "w") -> Iterator:
         raise
 
 
-def _umask() -> int:
+def _read_umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+#: Read once, at import: os.umask can only be read by setting it, and two threads (a build
+#: writes its exports beside the map) doing that at once could leave it at 0.
+_UMASK = _read_umask()
+
+
+def file_mode() -> int:
+    """The mode a plain ``open()`` would give a new file (0666 less the umask)."""
+    return 0o666 & ~_UMASK
+
+
+#: Temporary files and folders this package makes beside its outputs: "." + the target's
+#: name + a random part (see replacing), and ".mapper-..." folders.
+TEMPORARY = (".mapper-", ".index.html.", ".places.html.", ".places.geojson.", ".mentions.csv.",
+             ".mentions.geojson.", ".places.")
+
+
+def remove_stale(folder: str | os.PathLike[str], older_than: float = 3600.0) -> None:
+    """Delete what killed builds left in ``folder``: temporary files and folders of this
+    package not touched for ``older_than`` seconds (a build running beside this one keeps
+    writing to its own)."""
+    now = time.time()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if not entry.name.startswith(TEMPORARY):
+            continue
+        try:
+            if now - entry.stat(follow_symlinks=False).st_mtime < older_than:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                os.unlink(entry.path)
+        except OSError:
+            continue
 
 
 def write_text(path: str | os.PathLike[str], text: str) -> None:

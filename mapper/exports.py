@@ -36,6 +36,7 @@ import pyarrow.csv as pacsv
 import pyogrio
 import shapely
 
+from mapper.atomic import file_mode
 from mapper.models import Article, Excerpt, Mention
 from mapper.splice import Piece, splice
 from mapper.store import MENTION_COLUMNS, csv_text, mention_rows, write_places_geojson
@@ -188,7 +189,7 @@ def stamp(out_dir: Path, digest: str) -> str:
             st = (Path(out_dir) / name).stat()
         except FileNotFoundError:
             return ""
-        files.append([name, st.st_size, st.st_mtime_ns])
+        files.append([name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino])
     return json.dumps({"digest": digest, "files": files}, separators=(",", ":"))
 
 
@@ -294,7 +295,7 @@ class _replacing_gpkg:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
         try:
             if exc_type is None:
-                os.chmod(self.tmp, 0o644)
+                os.chmod(self.tmp, file_mode())
                 with open(self.tmp, "rb") as fh:
                     os.fsync(fh.fileno())
                 os.replace(self.tmp, self.path)

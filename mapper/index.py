@@ -310,11 +310,13 @@ class ArticleIndex:
                 c.executemany("INSERT INTO unresolved VALUES (?, ?, ?, ?)",
                               [(a.id, s, e, surface) for s, e, surface in rec.unresolved])
 
-    def refresh(self, keys: Iterable[str] | None, cap: int,
+    def refresh(self, keys: Iterable[str] | None, cap: int, stamp: str,
                 ) -> tuple[dict[str, str], dict[str, str]]:
         """Make the places and shown excerpts of ``keys`` (None: of every place) those of
-        the articles now indexed, with at most ``cap`` excerpts per place (0: all).
-        Returns the places (key -> name) that came onto the map and those that left it.
+        the articles now indexed, with at most ``cap`` excerpts per place (0: all), and
+        record ``stamp`` (meta ``shown``: what they were refreshed for) in the same
+        transaction. Returns the places (key -> name) that came onto the map and those that
+        left it.
 
         A build refreshes only the places its new, changed and removed articles mention:
         reading the newest excerpts of all 15,000 places of 10,000 articles took 1.1 s.
@@ -342,6 +344,7 @@ class ArticleIndex:
                     c.execute(_NEWEST, (key, cap or -1))
                     after.update(c.execute("SELECT key, name FROM places WHERE key = ?",
                                            (key,)))
+            c.execute("INSERT OR REPLACE INTO meta VALUES ('shown', ?)", (stamp,))
         return ({k: n for k, n in after.items() if k not in before},
                 {k: n for k, n in before.items() if k not in after})
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mapper import exports
+from mapper.atomic import remove_stale
 from mapper.corpus import DEFAULT_MAX_BYTES, Problem, read_article
 from mapper.errors import ArticleError, IndexCorruptError, MapperWarning
 from mapper.exports import Spool
@@ -115,6 +116,7 @@ def _build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str]
     lap = _Laps(timings)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    remove_stale(out)
     gaz = gazetteer or default_gazetteer()
     lap("gazetteer")
     notes: list[str] = []
@@ -160,11 +162,9 @@ def _build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str]
         # or for all of them if the last refresh was not of the index as it was.
         came, left = {}, {}
         if shown_before != _shown_stamp(digest_before, cap):
-            came, left = index.refresh(None, cap)
+            came, left = index.refresh(None, cap, _shown_stamp(digest, cap))
         elif parsed or removed:
-            came, left = index.refresh(keys_touched | keys_parsed, cap)
-        if shown_before != _shown_stamp(digest, cap):
-            index.set_meta("shown", _shown_stamp(digest, cap))
+            came, left = index.refresh(keys_touched | keys_parsed, cap, _shown_stamp(digest, cap))
         lap("index")
         export = parsed or removed or index.meta("exports") != exports.stamp(out, digest)
         draw = parsed or removed or index.meta("map") != _map_stamp(out, digest, title, cap)
@@ -317,7 +317,7 @@ def _map_stamp(out: Path, digest: str, title: str, cap: int) -> str:
             st = (out / name).stat()
         except FileNotFoundError:
             return ""
-        files.append([name, st.st_size, st.st_mtime_ns])
+        files.append([name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino])
     return json.dumps({"digest": digest, "title": title, "cap": cap,
                        "render": render_fingerprint(), "files": files}, separators=(",", ":"))
 

@@ -82,7 +82,8 @@ def scan(folder: str | os.PathLike[str], *, exclude: tuple[Path, ...] = (),
             continue
         stat = _stat(path)
         before = known.get(aid)
-        if stat is not None and before is not None and before.stat == stat:
+        if (stat is not None and before is not None and before.stat == stat
+                and stat.size <= max_bytes):
             entries.append(Entry(aid, path, before.sha256, stat=stat))
             continue
         if stat is not None and max(stat.mtime_ns, stat.ctime_ns) > settled:
@@ -96,7 +97,10 @@ def _stat(path: Path) -> Stat | None:
         st = path.stat()
     except OSError:
         return None
-    return Stat(st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    # Inode numbers of some network and overlay file systems pass 2**63, which SQLite's
+    # signed integers cannot hold: kept as the signed number with the same bits.
+    inode = st.st_ino - (1 << 64) if st.st_ino >= 1 << 63 else st.st_ino
+    return Stat(st.st_size, st.st_mtime_ns, st.st_ctime_ns, inode)
 
 
 def _hash(path: Path, max_bytes: int) -> str | None:

@@ -64,6 +64,18 @@ def geopackage_rows(path: Path) -> dict[str, list[tuple]]:
     return layers
 
 
+def assert_same_outputs(out: Path, cold: Path) -> None:
+    """``out`` holds what the cold build ``cold`` wrote: the same bytes, and for the
+    GeoPackage (updated in place by incremental builds) the same rows."""
+    got, want = outputs(out), outputs(cold)
+    assert set(got) == set(want)
+    for name in want:
+        if name.endswith(".gpkg"):
+            assert geopackage_rows(out / name) == geopackage_rows(cold / name), name
+        else:
+            assert got[name] == want[name], f"{name} differs from a cold build's"
+
+
 def seed_sentences() -> list[str]:
     out = []
     for path in sorted(SEEDS.glob("*.txt")):

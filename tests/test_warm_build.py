@@ -10,7 +10,14 @@ import time
 from pathlib import Path
 
 import pytest
-from buildkit import ARTICLES, outputs, payload, place_names, write_articles
+from buildkit import (
+    ARTICLES,
+    assert_same_outputs,
+    outputs,
+    payload,
+    place_names,
+    write_articles,
+)
 
 import mapper.pipeline as pipeline
 import mapper.render.data as render_data
@@ -19,6 +26,7 @@ from mapper.corpus import read_corpus
 from mapper.excerpts import excerpts_for
 from mapper.gazetteer import Gazetteer
 from mapper.geoparse import Geoparser
+from mapper.index import ArticleIndex
 from mapper.store import places_frame
 
 pytestmark = pytest.mark.usefixtures("stable_geodata")
@@ -170,3 +178,64 @@ def test_map_after_changes_and_a_new_cap_is_the_map_of_the_articles(
     # Another cap: every place's excerpts are picked again.
     pipeline.build(corpus, out, gazetteer=gazetteer, max_excerpts=3)
     assert payload(out / "index.html") == _in_memory_payload(corpus, gazetteer, 3)
+
+
+def test_a_smaller_size_limit_drops_articles_even_when_unchanged(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(scan, "SETTLED", 0.0)
+    corpus = write_articles(tmp_path / "corpus")
+    out = tmp_path / "out"
+    pipeline.build(corpus, out)
+    biggest = max(corpus.iterdir(), key=lambda p: p.stat().st_size)
+    limit = biggest.stat().st_size - 1
+    result = pipeline.build(corpus, out, max_bytes=limit)
+    assert result.removed == (biggest.name,)
+    assert [Path(p.path).name for p in result.problems] == [biggest.name]
+    cold = tmp_path / "cold"
+    pipeline.build(corpus, cold, max_bytes=limit)
+    assert_same_outputs(out, cold)
+
+
+def test_a_build_stopped_after_refreshing_the_map_tables_is_not_trusted_later(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus = _write(tmp_path / "corpus", {n: t for n, t in DATED.items() if n != "k5.txt"})
+    # A place that the article added below does not name: only a full refresh fixes it.
+    _write(corpus, {"herat.txt": "date 2024-02-02\nHerat\n\nRain fell on Herat. Herat's "
+                    "markets closed early.\n\nIn Herat the roads flooded.\n"})
+    out = tmp_path / "out"
+    pipeline.build(corpus, out, max_excerpts=3)
+
+    real = ArticleIndex.refresh
+
+    def stopped(self: ArticleIndex, *args: object, **kwargs: object) -> None:
+        real(self, *args, **kwargs)
+        raise KeyboardInterrupt  # as if Ctrl-C came the moment the refresh committed
+
+    # Another cap, stopped once the places and shown excerpts were refreshed for it.
+    with monkeypatch.context() as m:
+        m.setattr(ArticleIndex, "refresh", stopped)
+        with pytest.raises(KeyboardInterrupt):
+            pipeline.build(corpus, out, max_excerpts=1, title="other")
+    pipeline.build(corpus, out, max_excerpts=3)
+    _write(corpus, {"k5.txt": DATED["k5.txt"]})
+    pipeline.build(corpus, out, max_excerpts=3)
+    cold = tmp_path / "cold"
+    pipeline.build(corpus, cold, max_excerpts=3)
+    assert_same_outputs(out, cold)
+
+
+def test_what_a_killed_build_left_beside_the_outputs_is_cleared(tmp_path: Path) -> None:
+    corpus = write_articles(tmp_path / "corpus", ["oslo.txt"])
+    out = tmp_path / "out"
+    out.mkdir()
+    old, new = out / ".places.abc123.gpkg", out / ".mentions.csv.xyz.tmp"
+    for p in (old, new):
+        p.write_bytes(b"half a file")
+    (out / ".mapper-q1w2e3").mkdir()
+    long_ago = time.time() - 7200
+    for p in (old, out / ".mapper-q1w2e3"):
+        os.utime(p, (long_ago, long_ago))
+    pipeline.build(corpus, out)
+    # Old leftovers go; a fresh one may be another build's, running now.
+    assert not old.exists() and not (out / ".mapper-q1w2e3").exists()
+    assert new.exists()
