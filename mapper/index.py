@@ -241,6 +241,10 @@ class ArticleIndex:
             "SELECT key, excerpts FROM places") if total > shown.get(key, 0)}
         return excerpts, omitted
 
+    def excerpt_counts(self) -> list[int]:
+        """How many excerpts each place has (from the index on places alone)."""
+        return [n for n, in self._query("SELECT count(*) FROM excerpts GROUP BY place_key")]
+
     def layout(self) -> list[tuple[str, int, int]]:
         """Per article by id: the bytes of its lines in the two mention exports (see
         :func:`mapper.exports.offsets`)."""

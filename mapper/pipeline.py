@@ -35,7 +35,7 @@ from mapper.online import DEFAULT_SCORE, OnlineResolver
 from mapper.parallel import iter_records, parse_many
 from mapper.records import Record, make_record
 from mapper.render import MAP_FILES, write_map
-from mapper.render.data import MAX_EXCERPTS, TEXT_BUDGET
+from mapper.render.data import MAX_EXCERPTS, TEXT_BUDGET, effective_cap
 from mapper.scan import Entry, scan
 from mapper.store import places_frame_of
 from mapper.unknown import unknown_names
@@ -124,7 +124,7 @@ def _build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str]
                                       fingerprint(gaz, online.identity if online else ""))
     if reason:
         _warn(notes, f"article index {index.path} rebuilt from scratch: {reason}")
-    cap = MAX_EXCERPTS if max_excerpts is None else max_excerpts
+    asked = MAX_EXCERPTS if max_excerpts is None else max_excerpts
     with index, Spool(out) as spool:
         known = index.known()
         entries = scan(articles_dir, exclude=(out,), max_bytes=max_bytes, known=known)
@@ -158,6 +158,8 @@ def _build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str]
         removed = sorted(i for i in touched if i in known and i not in parsed_ids)
         index.remove(removed)
         digest = index.contents_digest()
+        # The cap per place, lowered when the map would embed too many excerpts in all.
+        cap = effective_cap(index.excerpt_counts(), asked)
         # What the map shows of each place: refreshed for the places this build touched,
         # or for all of them if the last refresh was not of the index as it was.
         came, left = {}, {}

@@ -85,6 +85,18 @@ def test_map_drawn_from_the_index_is_the_map_of_the_articles(
     assert shown == {"k5.txt"}
 
 
+def test_too_many_excerpts_in_all_lower_the_cap_the_same_way(
+        tmp_path: Path, gazetteer: Gazetteer, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(render_data, "EXCERPT_BUDGET", 6)
+    corpus = _write(tmp_path / "corpus", DATED)
+    out = tmp_path / "out"
+    pipeline.build(corpus, out, gazetteer=gazetteer, max_excerpts=2)
+    got = payload(out / "index.html")
+    assert got == _in_memory_payload(corpus, gazetteer, 2)
+    # Kabul, Kandahar, Afghanistan and Doha: at most 6 excerpts in all means one each.
+    assert got["maxExcerpts"] == 1 and len(got["excerpts"]) <= 6
+
+
 def test_unchanged_files_are_not_read_again(tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(scan, "SETTLED", 0.0)  # every file counts as settled at once
