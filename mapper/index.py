@@ -32,11 +32,12 @@ from mapper.scan import Stat
 from mapper.store import PlaceCount
 
 #: Bump when the tables change: an index of another version is rebuilt, not migrated.
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 INDEX_NAME = "mapper-index.sqlite"
 
-# Small columns first, the text last: SQLite reads a row's columns in order, so a query for
-# dates or lengths never touches the overflow pages of a long text.
+# The texts in a table of their own: with them in ``articles`` each row filled a page or
+# more, and every scan of ids, hashes and dates (each build makes several) read the whole
+# corpus again (6 s of a warm build at 100,000 articles).
 _SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE articles (
@@ -47,7 +48,11 @@ CREATE TABLE articles (
     pending INTEGER NOT NULL DEFAULT 0,  -- 1: an online lookup failed; parse it again
     -- Bytes of its lines in mentions.csv and mentions.geojson (see mapper.exports.offsets).
     csv_bytes INTEGER NOT NULL, geojson_bytes INTEGER NOT NULL,
-    path TEXT NOT NULL, text TEXT NOT NULL
+    path TEXT NOT NULL
+);
+CREATE TABLE texts (
+    article_id TEXT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+    text TEXT NOT NULL
 );
 CREATE TABLE mentions (
     article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
@@ -95,7 +100,8 @@ CREATE INDEX IF NOT EXISTS excerpts_newest ON excerpts (place_key, age, article_
 CREATE INDEX IF NOT EXISTS shown_place ON shown (place_key, article_id, start, length);
 CREATE INDEX IF NOT EXISTS unresolved_article ON unresolved (article_id);
 """
-_TABLES = {"meta", "articles", "mentions", "excerpts", "places", "shown", "unresolved"}
+_TABLES = {"meta", "articles", "texts", "mentions", "excerpts", "places", "shown",
+           "unresolved"}
 
 #: The newest ``cap`` excerpts of a place (``-1``: all), read along ``excerpts_newest``: dated
 #: articles newest first, undated last, then by article id, offset and length (the order of
@@ -215,10 +221,13 @@ class ArticleIndex:
 
     def articles(self, with_text: bool) -> list[Article]:
         """Every article by id; their texts only ``with_text`` (else ``""``)."""
-        text = "text" if with_text else "''"
+        if with_text:
+            sql = ("SELECT a.id, a.sha256, a.path, a.title, a.date, t.text FROM articles a "
+                   "JOIN texts t ON t.article_id = a.id ORDER BY a.id")
+        else:
+            sql = "SELECT id, sha256, path, title, date, '' FROM articles ORDER BY id"
         return [Article(aid, path, title, dt.date.fromisoformat(date) if date else None, t, sha)
-                for aid, sha, path, title, date, t in self._query(
-                    f"SELECT id, sha256, path, title, date, {text} FROM articles ORDER BY id")]
+                for aid, sha, path, title, date, t in self._query(sql)]
 
     def total_chars(self) -> int:
         """The length of all the articles' texts together."""
@@ -253,8 +262,9 @@ class ArticleIndex:
     def stored(self, ids: Iterable[str]) -> Iterator[Stored]:
         """The articles ``ids`` with their mentions, as the index holds them."""
         for aid in ids:
-            rows = self._query("SELECT sha256, path, title, date, pending, text FROM articles "
-                               "WHERE id = ?", (aid,))
+            rows = self._query("SELECT a.sha256, a.path, a.title, a.date, a.pending, t.text "
+                               "FROM articles a JOIN texts t ON t.article_id = a.id "
+                               "WHERE a.id = ?", (aid,))
             if not rows:
                 continue
             sha, path, title, date, pending, text = rows[0]
@@ -298,10 +308,11 @@ class ArticleIndex:
                 a, places = rec.article, rec.places
                 st = stats.get(a.id)
                 c.execute("DELETE FROM articles WHERE id = ?", (a.id,))
-                c.execute("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (
+                c.execute("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", (
                     a.id, a.sha256, *(st if st else (None,) * 4), a.title,
                     a.date.isoformat() if a.date else None, len(a.text), int(rec.pending),
-                    len(rec.csv), len(rec.geojson), a.path, a.text))
+                    len(rec.csv), len(rec.geojson), a.path))
+                c.execute("INSERT INTO texts VALUES (?, ?)", (a.id, a.text))
                 text = a.text
                 c.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
                     (a.id, s, e, text[s:e], p.key, p.name, p.kind, p.country, p.lat, p.lon,

@@ -268,7 +268,8 @@ def test_commit_killed_halfway_is_rolled_back(tmp_path: Path, parses: list[str])
         "c.execute('PRAGMA cache_size = 1')\n"
         "c.execute('BEGIN IMMEDIATE')\n"
         "c.execute('DELETE FROM mentions')\n"
-        "c.execute(\"UPDATE articles SET text = 'garbage', title = ''\")\n"
+        "c.execute(\"UPDATE texts SET text = 'garbage'\")\n"
+        "c.execute(\"UPDATE articles SET title = ''\")\n"
         "os._exit(9)\n")
     done = subprocess.run([sys.executable, "-c", script, str(out / INDEX_NAME)])
     assert done.returncode == 9
