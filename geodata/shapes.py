@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 import geopandas as gpd
 import shapely
 
+from mapper.render import basemap
+
 if TYPE_CHECKING:
     from build import Row
 
@@ -78,7 +80,7 @@ def write_countries(gdf: gpd.GeoDataFrame, path: Path) -> None:
     out = first.merge(merged, on="iso_a2")
     out = gpd.GeoDataFrame(out, geometry="geometry", crs="EPSG:4326")
     out["geometry"] = _simplify(out.geometry, COUNTRY_TOLERANCE)
-    _write(out.sort_values("iso_a2").reset_index(drop=True), path)
+    _write(out.sort_values("iso_a2").reset_index(drop=True), path, "countries")
 
 
 # --- admin-1 -------------------------------------------------------------------------------
@@ -194,7 +196,7 @@ def write_admin1(features: list[dict[str, Any]], places: list[Row], path: Path) 
     gdf["name"] = [meta[k].name for k in gdf["key"]]
     gdf["geometry"] = _simplify(gdf.geometry, ADMIN1_TOLERANCE)
     gdf = gdf.sort_values(["country", "admin1", "iso3166_2"]).reset_index(drop=True)
-    _write(gdf[["country", "admin1", "iso3166_2", "name", "geometry"]], path)
+    _write(gdf[["country", "admin1", "iso3166_2", "name", "geometry"]], path, "admin1")
 
 
 def _simplify(geoms: gpd.GeoSeries, tolerance: float) -> gpd.GeoSeries:
@@ -209,8 +211,15 @@ def _simplify(geoms: gpd.GeoSeries, tolerance: float) -> gpd.GeoSeries:
     return gpd.GeoSeries(shapely.make_valid(out.values), index=geoms.index, crs=geoms.crs)
 
 
-def _write(gdf: gpd.GeoDataFrame, path: Path) -> None:
-    """GeoParquet (EPSG:4326) with zstd at a high level: a third smaller than the default."""
+def _write(gdf: gpd.GeoDataFrame, path: Path, layer: str) -> None:
+    """GeoParquet (EPSG:4326) with zstd at a high level: a third smaller than the default.
+
+    Column ``compact`` is each polygon as the map draws ``layer``, coarser still (WKB of
+    ``mapper.render.basemap.compacted_wkb``, its settings in the ``attrs``), so building a map
+    does not simplify the world.
+    """
+    gdf = gdf.assign(**{basemap.COMPACT: basemap.compacted_wkb(gdf.geometry.values, layer)})
+    gdf.attrs[basemap.COMPACT] = basemap.compact_version(layer)  # kept in the file's metadata
     gdf.to_parquet(path, compression="zstd", compression_level=19, index=False,
                    schema_version="1.0.0")
 

@@ -16,6 +16,7 @@ import pytest
 
 from mapper.models import KINDS
 from mapper.names import key
+from mapper.render import basemap
 
 GEODATA = Path(__file__).resolve().parent.parent / "geodata"
 
@@ -181,7 +182,7 @@ def test_demonyms(lookup) -> None:
 
 def test_countries_polygons() -> None:
     gdf = gpd.read_parquet(GEODATA / "countries.parquet")
-    assert list(gdf.columns) == ["iso_a2", "name", "geometry"]
+    assert list(gdf.columns) == ["iso_a2", "name", "geometry", "compact"]
     assert gdf.crs.to_epsg() == 4326
     assert gdf["iso_a2"].is_unique and gdf["iso_a2"].str.fullmatch("[A-Z]{2}").all()
     assert {"FR", "NO", "XK", "AF", "US"} <= set(gdf["iso_a2"])
@@ -192,7 +193,7 @@ def test_countries_polygons() -> None:
 
 def test_admin1_polygons(places: pa.Table) -> None:
     gdf = gpd.read_parquet(GEODATA / "admin1.parquet")
-    assert list(gdf.columns) == ["country", "admin1", "iso3166_2", "name", "geometry"]
+    assert list(gdf.columns) == ["country", "admin1", "iso3166_2", "name", "geometry", "compact"]
     assert gdf.crs.to_epsg() == 4326
     assert gdf.geometry.is_valid.all() and not gdf.geometry.is_empty.any()
     assert not gdf.duplicated(["country", "admin1", "iso3166_2"]).any()
@@ -204,3 +205,14 @@ def test_admin1_polygons(places: pa.Table) -> None:
     assert set(zip(gdf["country"], gdf["admin1"], gdf["iso3166_2"], strict=True)) <= known
     lashkar_gah = gpd.points_from_xy([64.37], [31.59], crs="EPSG:4326")[0]
     assert gdf[gdf.contains(lashkar_gah)]["iso3166_2"].tolist() == ["AF-HEL"]
+
+
+@pytest.mark.parametrize("layer", ["countries", "admin1"])
+def test_compact_column_is_what_the_map_draws(layer: str) -> None:
+    """The stored drawn polygons are those basemap makes from the real ones, byte for byte
+    (every row: a few rows would miss a stale build), with the settings basemap checks."""
+    gdf = gpd.read_parquet(GEODATA / f"{layer}.parquet")
+    assert gdf.attrs[basemap.COMPACT] == basemap.compact_version(layer)
+    stored = gdf[basemap.COMPACT].tolist()
+    assert all(isinstance(w, bytes) for w in stored)
+    assert stored == basemap.compacted_wkb(gdf.geometry.to_numpy(), layer).tolist()

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import geopandas as gpd
 import pytest
-from shapely.geometry import Point, box
+import shapely
+from shapely.geometry import Point, Polygon, box, mapping
 
 from mapper.models import Article, Excerpt
+from mapper.render import basemap, render_html, write_map
 from mapper.render import data as render_data
-from mapper.render import render_html, write_map
 from mapper.render.basemap import basemap_payload
 from mapper.render.csp import tile_origin
 
@@ -295,6 +296,61 @@ def test_basemap_kept_until_geodata_changes(tmp_path: Path) -> None:
         "type": "Polygon",
         "coordinates": [list(map(list, shape.exterior.coords))],
     }
+
+
+def _store_compact(directory: Path, wkb: object = None, version: str | None = None) -> None:
+    """Give the layers of ``directory`` a compact column, as the geodata build does (or
+    ``wkb`` for every row, made with settings ``version``)."""
+    for layer in ("countries", "admin1"):
+        path = directory / f"{layer}.parquet"
+        frame = gpd.read_parquet(path)
+        drawn = basemap.compacted_wkb(frame.geometry.to_numpy(), layer)
+        frame[basemap.COMPACT] = drawn if wkb is None else [wkb] * len(frame)
+        frame.attrs[basemap.COMPACT] = version or basemap.compact_version(layer)
+        frame.to_parquet(path)
+
+
+def test_basemap_reads_the_stored_compact_polygons(tmp_path: Path) -> None:
+    places, _, _ = sample_inputs()
+    plain = write_geodata(tmp_path / "plain")
+    stored = write_geodata(tmp_path / "stored")
+    _store_compact(stored)
+    assert render_data.script_json(basemap_payload(places, stored)) == render_data.script_json(
+        basemap_payload(places, plain)
+    )
+    countries = basemap.load_layer("countries", stored)
+    provinces = basemap.load_layer("admin1", stored)
+    assert countries is not None and provinces is not None
+    # Countries are only drawn; provinces still need their real polygons (point in polygon).
+    assert countries.compacted is not None and countries.shapes is None
+    assert provinces.compacted is not None and provinces.shapes is not None
+
+
+def _drawn_countries(places: gpd.GeoDataFrame, directory: Path) -> dict[str, object]:
+    features = json.loads(render_data.script_json(basemap_payload(places, directory)))
+    return {f["properties"]["code"]: f["geometry"] for f in features["countries"]}
+
+
+def test_stored_compact_polygons_need_the_same_settings(tmp_path: Path) -> None:
+    places, _, _ = sample_inputs()
+    directory = write_geodata(tmp_path / "geodata")
+    af = _drawn_countries(places, directory)["AF"]
+    triangle = Polygon([(60.0, 30.0), (75.0, 30.0), (68.0, 38.0)])
+    _store_compact(directory, shapely.to_wkb(triangle))
+    assert _drawn_countries(places, directory)["AF"] == json.loads(json.dumps(mapping(triangle)))
+    _store_compact(directory, shapely.to_wkb(triangle), version="tolerance=1 digits=0")
+    assert _drawn_countries(places, directory)["AF"] == af  # simplified here, as before
+
+
+def test_layer_in_another_crs_is_reprojected_and_simplified(tmp_path: Path) -> None:
+    places, _, _ = sample_inputs()
+    directory = write_geodata(tmp_path / "geodata")
+    expected = _drawn_countries(places, directory)
+    triangle = Polygon([(60.0, 30.0), (75.0, 30.0), (68.0, 38.0)])
+    _store_compact(directory, shapely.to_wkb(triangle))  # in the file's CRS: not used
+    path = directory / "countries.parquet"
+    gpd.read_parquet(path).to_crs(3857).to_parquet(path)
+    assert _drawn_countries(places, directory) == expected
 
 
 def test_missing_geodata_still_renders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
