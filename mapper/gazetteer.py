@@ -9,6 +9,7 @@ so a lookup is a dict hit and a slice.
 from __future__ import annotations
 
 import gc
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -196,17 +197,26 @@ class Gazetteer:
 
     def alternates(self, place_key: str) -> tuple[str, ...]:
         """Alternate spellings of a place (for the map's search box); read on first use."""
-        pid = self.find_key(place_key)
-        if pid is None:
-            return ()
+        joined, = self.alternate_names([place_key])
+        return tuple(joined.split("|")) if joined else ()
+
+    def alternate_names(self, place_keys: Sequence[str]) -> list[str]:
+        """:meth:`alternates` of many places at once, each joined by ``|`` ("" for none or
+        an unknown key): one take from the column, not a pyarrow scalar per place."""
+        rows = [self.find_key(k) for k in place_keys]
         if self._alternates is None:
             if self._folder is None:
-                return ()
+                return [""] * len(rows)
             col = pq.ParquetFile(self._folder / "places.parquet").read(
                 columns=["alternatenames"])
             self._alternates = col.column(0)
-        alt = self._alternates[pid].as_py()
-        return tuple(a for a in alt.split("|") if a) if alt else ()
+        found = [r for r in rows if r is not None]
+        values = iter(self._alternates.take(found).to_pylist() if found else [])
+        out = []
+        for r in rows:
+            alt = next(values) if r is not None else None
+            out.append("|".join(a for a in alt.split("|") if a) if alt else "")
+        return out
 
     def find_key(self, place_key: str) -> int | None:
         """The row of the place whose stable key (``gn:...``) is ``place_key``."""

@@ -26,13 +26,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mapper.errors import ArticleIndexError, IndexCorruptError
-from mapper.models import Article, Excerpt, Mention, Place
+from mapper.models import Article, Mention, Place
+from mapper.passages import Document, article_fragment, excerpt_fragment
 from mapper.records import Record, Unresolved
 from mapper.scan import Stat
 from mapper.store import PlaceCount
 
 #: Bump when the tables change: an index of another version is rebuilt, not migrated.
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 INDEX_NAME = "mapper-index.sqlite"
 
 # The texts in a table of their own: with them in ``articles`` each row filled a page or
@@ -82,7 +83,14 @@ CREATE TABLE places (
 );
 CREATE TABLE shown (
     place_key TEXT NOT NULL, article_id TEXT NOT NULL, start INTEGER NOT NULL,
-    length INTEGER NOT NULL, text TEXT NOT NULL, marks TEXT NOT NULL
+    length INTEGER NOT NULL, text TEXT NOT NULL, marks TEXT NOT NULL,
+    fragment TEXT  -- its row in the page's payload (mapper.passages), made by refresh()
+);
+-- Per article its row in the page's payload: its whole text or the passages its shown
+-- excerpts quote. Made again only for the articles whose shown excerpts a build changed.
+CREATE TABLE docs (
+    article_id TEXT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+    fragment TEXT NOT NULL
 );
 CREATE TABLE unresolved (
     article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
@@ -98,16 +106,16 @@ CREATE INDEX IF NOT EXISTS mentions_place ON mentions (place_key, article_id);
 CREATE INDEX IF NOT EXISTS excerpts_article ON excerpts (article_id);
 CREATE INDEX IF NOT EXISTS excerpts_newest ON excerpts (place_key, age, article_id, start, length);
 CREATE INDEX IF NOT EXISTS shown_place ON shown (place_key, article_id, start, length);
+CREATE INDEX IF NOT EXISTS shown_article ON shown (article_id);
 CREATE INDEX IF NOT EXISTS unresolved_article ON unresolved (article_id);
 """
 _TABLES = {"meta", "articles", "texts", "mentions", "excerpts", "places", "shown",
-           "unresolved"}
+           "docs", "unresolved"}
 
 #: The newest ``cap`` excerpts of a place (``-1``: all), read along ``excerpts_newest``: dated
 #: articles newest first, undated last, then by article id, offset and length (the order of
 #: ``mapper.render.data``'s cap).
 _NEWEST = """
-INSERT INTO shown
 SELECT place_key, article_id, start, length, text, marks FROM excerpts WHERE place_key = ?
 ORDER BY age, article_id, start, length LIMIT ?
 """
@@ -199,10 +207,10 @@ class ArticleIndex:
     def place_counts(self) -> list[PlaceCount]:
         """Every mentioned place with its counts and articles, by key (as of the last
         :meth:`refresh`)."""
-        return [PlaceCount(key, name, kind, country, lat, lon, n, tuple(json.loads(ids)))
-                for key, name, kind, country, lat, lon, n, ids in self._query(
-                    "SELECT key, name, kind, country, lat, lon, mentions, articles "
-                    "FROM places ORDER BY key")]
+        rows = self._query("SELECT key, name, kind, country, lat, lon, mentions, articles "
+                           "FROM places ORDER BY key")
+        ids = _json_lists(r[7] for r in rows)
+        return [PlaceCount(*row[:7], tuple(a)) for row, a in zip(rows, ids, strict=True)]
 
     def places_of(self, ids: Iterable[str]) -> set[str]:
         """The keys of the places the articles ``ids`` mention."""
@@ -234,21 +242,23 @@ class ArticleIndex:
         (total,), = self._query("SELECT coalesce(sum(chars), 0) FROM articles")
         return total
 
-    def newest_excerpts(self) -> tuple[list[Excerpt], dict[str, int]]:
-        """Per place its excerpts of the newest articles, up to the cap of the last
-        :meth:`refresh`, by place, article and offset; and per place how many were left
-        out."""
-        excerpts = []
-        for key, aid, start, text, marks in self._query(
-                "SELECT place_key, article_id, start, text, marks FROM shown "
-                "ORDER BY place_key, article_id, start, length"):
-            flat = json.loads(marks)
-            excerpts.append(Excerpt(aid, key, start, text,
-                                    tuple(zip(flat[0::2], flat[1::2], strict=True))))
+    def map_fragments(self) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
+        """What the page embeds, as the last :meth:`refresh` made it: per article by id its
+        payload fragment, and per shown excerpt ``(place key, article id, fragment)`` by
+        place, article, offset and length (see
+        :func:`mapper.render.data.payload_from_fragments`)."""
+        articles = self._query("SELECT a.id, d.fragment FROM articles a "
+                               "JOIN docs d ON d.article_id = a.id ORDER BY a.id")
+        shown = self._query("SELECT place_key, article_id, fragment FROM shown "
+                            "ORDER BY place_key, article_id, start, length")
+        return articles, shown
+
+    def omitted(self) -> dict[str, int]:
+        """Per place how many of its excerpts the map leaves out (the cap of the last
+        :meth:`refresh`)."""
         shown = dict(self._query("SELECT place_key, count(*) FROM shown GROUP BY place_key"))
-        omitted = {key: total - shown.get(key, 0) for key, total in self._query(
+        return {key: total - shown.get(key, 0) for key, total in self._query(
             "SELECT key, excerpts FROM places") if total > shown.get(key, 0)}
-        return excerpts, omitted
 
     def excerpt_counts(self) -> list[int]:
         """How many excerpts each place has (from the index on places alone)."""
@@ -325,13 +335,14 @@ class ArticleIndex:
                 c.executemany("INSERT INTO unresolved VALUES (?, ?, ?, ?)",
                               [(a.id, s, e, surface) for s, e, surface in rec.unresolved])
 
-    def refresh(self, keys: Iterable[str] | None, cap: int, stamp: str,
+    def refresh(self, keys: Iterable[str] | None, cap: int, stamp: str, partial: bool,
                 ) -> tuple[dict[str, str], dict[str, str]]:
         """Make the places and shown excerpts of ``keys`` (None: of every place) those of
-        the articles now indexed, with at most ``cap`` excerpts per place (0: all), and
-        record ``stamp`` (meta ``shown``: what they were refreshed for) in the same
-        transaction. Returns the places (key -> name) that came onto the map and those that
-        left it.
+        the articles now indexed, with at most ``cap`` excerpts per place (0: all), make the
+        payload fragments of the articles whose shown excerpts changed (``partial``: each
+        article embeds only the passages they quote), and record ``stamp`` (meta ``shown``:
+        what they were refreshed for) in the same transaction. Returns the places (key ->
+        name) that came onto the map and those that left it.
 
         A build refreshes only the places its new, changed and removed articles mention:
         reading the newest excerpts of all 15,000 places of 10,000 articles took 1.1 s.
@@ -341,6 +352,7 @@ class ArticleIndex:
                 before = dict(c.execute("SELECT key, name FROM places"))
                 c.execute("DELETE FROM places")
                 c.execute("DELETE FROM shown")
+                c.execute("DELETE FROM docs")
                 keys = [k for k, in c.execute("SELECT DISTINCT place_key FROM mentions")]
             else:
                 keys = sorted(set(keys))
@@ -349,16 +361,22 @@ class ArticleIndex:
                     before.update(c.execute("SELECT key, name FROM places WHERE key = ?",
                                             (key,)))
                     c.execute("DELETE FROM places WHERE key = ?", (key,))
-                    c.execute("DELETE FROM shown WHERE place_key = ?", (key,))
             after = {}
+            changed: set[str] = set()
             for key in keys:
                 ids = [a for a, in c.execute("SELECT DISTINCT article_id FROM mentions "
                                              "WHERE place_key = ? ORDER BY article_id", (key,))]
                 if ids:
                     c.execute(_PLACE, (key, json.dumps(ids, ensure_ascii=False)))
-                    c.execute(_NEWEST, (key, cap or -1))
                     after.update(c.execute("SELECT key, name FROM places WHERE key = ?",
                                            (key,)))
+                changed.update(_show(c, key, cap if ids else 0, bool(ids)))
+            # The articles whose rows in the page change: their shown excerpts did, or they
+            # are new or parsed again (their docs went with their old rows).
+            changed.update(a for a, in c.execute(
+                "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM docs)"))
+            c.executemany("DELETE FROM docs WHERE article_id = ?", [(a,) for a in changed])
+            _make_docs(c, sorted(changed), partial)
             c.execute("INSERT OR REPLACE INTO meta VALUES ('shown', ?)", (stamp,))
         return ({k: n for k, n in after.items() if k not in before},
                 {k: n for k, n in before.items() if k not in after})
@@ -391,6 +409,60 @@ class ArticleIndex:
 
     def _write(self) -> _Transaction:
         return _Transaction(self)
+
+
+def _show(c: sqlite3.Connection, key: str, cap: int, mentioned: bool) -> set[str]:
+    """Make the shown excerpts of ``key`` its newest ``cap`` (none when it is no longer
+    ``mentioned``); the rows that stay keep their fragments. Returns the ids of the
+    articles that gained or lost a shown excerpt."""
+    old = {tuple(r[1:]): r[0] for r in c.execute(
+        "SELECT rowid, place_key, article_id, start, length, text, marks FROM shown "
+        "WHERE place_key = ?", (key,))}
+    new = c.execute(_NEWEST, (key, cap or -1)).fetchall() if mentioned else []
+    keep = set(new)
+    gone = [(rowid,) for row, rowid in old.items() if row not in keep]
+    came = [row for row in new if row not in old]
+    c.executemany("DELETE FROM shown WHERE rowid = ?", gone)
+    c.executemany("INSERT INTO shown (place_key, article_id, start, length, text, marks) "
+                  "VALUES (?, ?, ?, ?, ?, ?)", came)
+    return {row[1] for row in came} | {row[1] for row, rowid in old.items() if row not in keep}
+
+
+def _make_docs(c: sqlite3.Connection, ids: Sequence[str], partial: bool) -> None:
+    """The payload fragments of the articles ``ids`` and of their shown excerpts."""
+    for lo in range(0, len(ids), 500):
+        chunk = ids[lo:lo + 500]
+        marks = ",".join("?" * len(chunk))
+        shown: dict[str, list[tuple]] = {a: [] for a in chunk}
+        for aid, *row in c.execute(
+                f"SELECT article_id, rowid, start, text, marks FROM shown "
+                f"WHERE article_id IN ({marks})", chunk):
+            shown[aid].append(row)
+        texts = dict(c.execute(f"SELECT article_id, text FROM texts "
+                               f"WHERE article_id IN ({marks})", chunk)) if not partial else {}
+        heads = c.execute(f"SELECT id, title, date FROM articles "
+                          f"WHERE id IN ({marks})", chunk).fetchall()
+        docs, fragments = [], []
+        for aid, title, date in heads:
+            rows = shown[aid]
+            flat = _json_lists(r[3] for r in rows)
+            if partial:
+                doc = Document("", [(start, text) for _, start, text, _ in rows if text])
+            else:
+                doc = Document(texts[aid])
+            docs.append((aid, article_fragment(aid, title, date, doc)))
+            fragments.extend(
+                (excerpt_fragment(doc if text else None, start, text,
+                                  tuple(zip(f[0::2], f[1::2], strict=True))), rowid)
+                for (rowid, start, text, _), f in zip(rows, flat, strict=True))
+        c.executemany("INSERT INTO docs VALUES (?, ?)", docs)
+        c.executemany("UPDATE shown SET fragment = ? WHERE rowid = ?", fragments)
+
+
+def _json_lists(texts: Iterable[str]) -> list[list]:
+    """The JSON arrays ``texts`` (the index's own), parsed in one call: ``json.loads`` per
+    row cost more than the query (75,000 excerpts' marks of 10,000 articles)."""
+    return json.loads("[" + ",".join(texts) + "]")
 
 
 class _Transaction:

@@ -34,8 +34,8 @@ from mapper.models import Article, Mention
 from mapper.online import DEFAULT_SCORE, OnlineResolver
 from mapper.parallel import iter_records, parse_many
 from mapper.records import Record, make_record
-from mapper.render import MAP_FILES, write_map
-from mapper.render.data import MAX_EXCERPTS, TEXT_BUDGET, effective_cap
+from mapper.render import MAP_FILES, write_page
+from mapper.render.data import MAX_EXCERPTS, TEXT_BUDGET, effective_cap, payload_from_fragments
 from mapper.scan import Entry, scan
 from mapper.store import places_frame_of
 from mapper.unknown import unknown_names
@@ -158,15 +158,18 @@ def _build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str]
         removed = sorted(i for i in touched if i in known and i not in parsed_ids)
         index.remove(removed)
         digest = index.contents_digest()
-        # The cap per place, lowered when the map would embed too many excerpts in all.
+        # The cap per place, lowered when the map would embed too many excerpts in all, and
+        # whether the articles' texts fit in the page or only the passages it quotes.
         cap = effective_cap(index.excerpt_counts(), asked)
+        partial = index.total_chars() > TEXT_BUDGET
         # What the map shows of each place: refreshed for the places this build touched,
         # or for all of them if the last refresh was not of the index as it was.
         came, left = {}, {}
-        if shown_before != _shown_stamp(digest_before, cap):
-            came, left = index.refresh(None, cap, _shown_stamp(digest, cap))
+        stamp = _shown_stamp(digest, cap, partial)
+        if shown_before != _shown_stamp(digest_before, cap, partial):
+            came, left = index.refresh(None, cap, stamp, partial)
         elif parsed or removed:
-            came, left = index.refresh(keys_touched | keys_parsed, cap, _shown_stamp(digest, cap))
+            came, left = index.refresh(keys_touched | keys_parsed, cap, stamp, partial)
         lap("index")
         export = parsed or removed or index.meta("exports") != exports.stamp(out, digest)
         draw = parsed or removed or index.meta("map") != _map_stamp(out, digest, title, cap)
@@ -187,12 +190,12 @@ def _build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str]
                                   dropped=[*removed, *(i for i in parsed if i in known)]
                                   ) if export else None
             if draw:
-                excerpts, omitted = index.newest_excerpts()
-                chars = index.total_chars()
-                articles = index.articles(with_text=chars <= TEXT_BUDGET)
+                articles, shown = index.map_fragments()
+                omitted = index.omitted()
                 lap("index")
-                write_map(places, excerpts, articles, out, title=title, max_excerpts=cap,
-                          omitted=omitted, total_chars=chars)
+                payload = payload_from_fragments(places, articles, shown, title=title,
+                                                 partial=partial, cap=cap, omitted=omitted)
+                write_page(places, payload, len(articles), out, title=title)
                 lap("render")
             if written is not None:
                 written.result()
@@ -304,9 +307,9 @@ def _resolve_online(rec: Record, online: OnlineResolver, notes: list[str]) -> Re
     return make_record(article, [*rec.mention_list(), *added], unresolved, pending=pending)
 
 
-def _shown_stamp(digest: str, cap: int) -> str:
-    """What the index's places and shown excerpts were refreshed for."""
-    return json.dumps([digest, cap])
+def _shown_stamp(digest: str, cap: int, partial: bool) -> str:
+    """What the index's places, shown excerpts and payload fragments were refreshed for."""
+    return json.dumps([digest, cap, partial])
 
 
 def _map_stamp(out: Path, digest: str, title: str, cap: int) -> str:

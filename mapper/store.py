@@ -70,13 +70,14 @@ def places_frame_of(counts: Sequence[PlaceCount], gazetteer: Gazetteer | None = 
                     ) -> gpd.GeoDataFrame:
     """:func:`places_frame` from counts made elsewhere (the article index counts in SQL)."""
     rows = sorted(counts, key=lambda r: (-r.mentions, r.key))
-    alternates = gazetteer.alternates if gazetteer is not None else lambda key: ()
+    keys = [r.key for r in rows]
+    alternates = gazetteer.alternate_names(keys) if gazetteer is not None else [""] * len(rows)
     columns = {
-        "key": [r.key for r in rows], "name": [r.name for r in rows],
+        "key": keys, "name": [r.name for r in rows],
         "kind": [r.kind for r in rows], "country": [r.country for r in rows],
         "mentions": [r.mentions for r in rows], "n_articles": [len(r.article_ids) for r in rows],
         "article_ids": ["|".join(r.article_ids) for r in rows],
-        "alt_names": ["|".join(alternates(r.key)) for r in rows],
+        "alt_names": alternates,
     }
     # points_from_xy takes (x, y): longitude first. One call, not a Point per place.
     points = gpd.points_from_xy([r.lon for r in rows], [r.lat for r in rows])

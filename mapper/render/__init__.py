@@ -9,7 +9,7 @@ Policy (:mod:`.csp`) lets only the page's own inline scripts run.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 import folium
@@ -23,7 +23,7 @@ from mapper.render import basemap, csp, data
 from mapper.render.elements import Explorer, InlineLeaflet, fix_ids
 from mapper.render.summary import write_summary
 
-__all__ = ["MAP_FILES", "render_html", "write_map"]
+__all__ = ["MAP_FILES", "render_html", "render_page", "write_map", "write_page"]
 
 #: The files :func:`write_map` writes.
 MAP_FILES = ("index.html", "places.html")
@@ -61,11 +61,17 @@ def render_html(
     title: str = "mapper",
     geodata: Path | None = None,
     max_excerpts: int | None = None,
-    omitted: Mapping[str, int] | None = None,
-    total_chars: int | None = None,
 ) -> str:
     """The explorer page as a string (same inputs, same bytes); ``max_excerpts`` per place
-    (see :func:`mapper.render.data.build_payload`)."""
+    (see :func:`mapper.render.data.payload_json`)."""
+    payload = data.payload_json(places, excerpts, articles, title=title,
+                                max_excerpts=max_excerpts)
+    return render_page(places, payload, title=title, geodata=geodata)
+
+
+def render_page(places: gpd.GeoDataFrame, payload: str, *, title: str = "mapper",
+                geodata: Path | None = None) -> str:
+    """The explorer page of ``places`` and a finished payload (:mod:`.data`)."""
     if places.crs is not None and places.crs.to_epsg() != 4326:
         places = places.to_crs(4326)
     fmap = _offline_map()
@@ -87,12 +93,9 @@ def render_html(
         layer.add_to(fmap)
     folium.LayerControl(collapsed=False, position="topleft").add_to(fmap)
 
-    payload = data.build_payload(places, excerpts, articles, title=title,
-                                 max_excerpts=max_excerpts, omitted=omitted,
-                                 total_chars=total_chars)
     geo = basemap.basemap_payload(places, geodata)
     layers = {"tiles": tiles, "shading": shading, "places": points}
-    Explorer(data.script_json(payload), data.script_json(geo), layers).add_to(fmap)
+    Explorer(payload, data.script_json(geo), layers).add_to(fmap)
 
     fix_ids(fmap.get_root())
     html = fmap.get_root().render()
@@ -107,15 +110,19 @@ def write_map(
     *,
     title: str = "mapper",
     max_excerpts: int | None = None,
-    omitted: Mapping[str, int] | None = None,
-    total_chars: int | None = None,
 ) -> Path:
     """Write ``out_dir/index.html`` (and the ``places.html`` summary) atomically; the last
-    three arguments as for :func:`mapper.render.data.build_payload`."""
+    argument as for :func:`mapper.render.data.payload_json`."""
+    payload = data.payload_json(places, excerpts, articles, title=title,
+                                max_excerpts=max_excerpts)
+    return write_page(places, payload, len(articles), out_dir, title=title)
+
+
+def write_page(places: gpd.GeoDataFrame, payload: str, n_articles: int, out_dir: Path, *,
+               title: str = "mapper") -> Path:
+    """:func:`write_map` of a finished payload, for a corpus of ``n_articles``."""
     out_dir = Path(out_dir)
     target = out_dir / MAP_FILES[0]
-    atomic.write_text(target, render_html(places, excerpts, articles, title=title,
-                                          max_excerpts=max_excerpts, omitted=omitted,
-                                          total_chars=total_chars))
-    write_summary(places, articles, out_dir / MAP_FILES[1], title=title)
+    atomic.write_text(target, render_page(places, payload, title=title))
+    write_summary(places, n_articles, out_dir / MAP_FILES[1], title=title)
     return target

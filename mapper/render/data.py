@@ -8,10 +8,8 @@ even when an article contains emoji or other characters outside the BMP.
 
 from __future__ import annotations
 
-import bisect
 import json
 import math
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -19,17 +17,10 @@ from typing import Any
 import geopandas as gpd
 
 from mapper.models import Article, Excerpt
+from mapper.passages import GAP, Document, article_fragment, excerpt_fragment, script_json
 
-#: ``json.dumps`` output is safe inside ``<script>`` once these can no longer close the tag,
-#: open a comment or start an entity; the escapes are valid JSON, so the text round-trips.
-#: (Chained ``str.replace`` rather than ``str.translate`` with a dict, which looks every
-#: character up in Python: 2.7 s on the 48 MB page of 10,000 articles; replace runs in C.)
-_SCRIPT_ESCAPES = (
-    ("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
-    ("\u2029", "\\u2029"),
-)
-#: Characters outside the BMP: each is two UTF-16 units in JavaScript.
-_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+__all__ = ["GAP", "assemble", "build_payload", "payload_from_fragments", "payload_json",
+           "script_json"]
 
 #: ``omitted``: the place's excerpts left out of the page by the ``max_excerpts`` cap (the
 #: exports keep every one).
@@ -39,6 +30,7 @@ PLACE_FIELDS = ("key", "name", "kind", "country", "lat", "lon", "mentions", "n_a
 #: map should not reveal where the corpus sat on the analyst's disk.
 ARTICLE_FIELDS = ("id", "title", "date", "text")
 EXCERPT_FIELDS = ("place", "article", "start", "text_or_length", "marks")
+_FIELDS = {"places": PLACE_FIELDS, "articles": ARTICLE_FIELDS, "excerpts": EXCERPT_FIELDS}
 #: Above this many characters of article text in total, only the quoted passages are embedded
 #: (10,000 news articles are ~50 M characters; the page must stay near 15 MB).
 TEXT_BUDGET = 6_000_000
@@ -49,32 +41,6 @@ MAX_EXCERPTS = 20
 #: 15,000 places of 10,000 articles fit under a cap of 20 (57,000 excerpts), the 41,000
 #: places of 100,000 articles made a 61 MB page under it.
 EXCERPT_BUDGET = 60_000
-#: Joins the kept passages of an article in excerpt-only mode.
-GAP = "\n\n[\u2026]\n\n"
-
-
-def script_json(value: Any) -> str:
-    """``value`` as JSON that can sit inside a ``<script>`` element (deterministic)."""
-    # allow_nan=False: NaN is not JSON, and JSON.parse would refuse the whole payload.
-    text = json.dumps(
-        value, ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False
-    )
-    for char, escape in _SCRIPT_ESCAPES:
-        if char in text:
-            text = text.replace(char, escape)
-    return text
-
-
-class _Utf16:
-    """Converts code-point offsets in one string to UTF-16 offsets."""
-
-    def __init__(self, text: str) -> None:
-        # A regex scan in C: a Python loop over every character took 5.1 s on the text of
-        # 10,000 articles, the regex 0.16 s. An ASCII text has nothing to find.
-        self._astral = [] if text.isascii() else [m.start() for m in _ASTRAL.finditer(text)]
-
-    def __call__(self, offset: int) -> int:
-        return offset + bisect.bisect_left(self._astral, offset) if self._astral else offset
 
 
 def _split(value: Any) -> list[str]:
@@ -124,77 +90,8 @@ def place_rows(places: gpd.GeoDataFrame) -> list[list[Any]]:
     return rows
 
 
-def _marks(excerpt: Excerpt) -> list[tuple[int, int]]:
-    """The excerpt's marks clipped to its text, sorted, without overlaps."""
-    if len(excerpt.marks) == 1:  # most excerpts: one mention of the place
-        (start, stop), = excerpt.marks
-        start, stop = max(start, 0), min(stop, len(excerpt.text))
-        return [(start, stop)] if start < stop else []
-    spans, end = [], 0
-    for start, stop in sorted(excerpt.marks):
-        start, stop = max(start, end), min(stop, len(excerpt.text))
-        if start < stop:
-            spans.append((start, stop))
-            end = stop
-    return spans
-
-
-class _Document:
-    """The text of one article as embedded in the page, and offsets into it.
-
-    With ``pieces`` (excerpt-only mode: ``(article offset, text)`` of the passages the kept
-    excerpts quote) the document is their union, joined by :data:`GAP`; offsets are mapped
-    from the article to the document. The article's whole text is not needed for that.
-    """
-
-    def __init__(self, text: str, pieces: list[tuple[int, str]] | None = None) -> None:
-        self._starts: list[int] = []  # article offset where each kept piece starts
-        self._bases: list[int] = []  # document offset of that piece
-        if pieces is None:
-            self.text = text
-        else:
-            parts: list[str] = []
-            length = 0
-            for start, piece in _merge(pieces):
-                if parts:
-                    parts.append(GAP)
-                    length += len(GAP)
-                self._starts.append(start)
-                self._bases.append(length)
-                parts.append(piece)
-                length += len(piece)
-            self.text = "".join(parts)
-        self._utf16 = _Utf16(self.text)
-        self.partial = pieces is not None
-
-    def offset(self, article_offset: int) -> int:
-        """The UTF-16 offset in the document of a code-point offset in the article."""
-        if self.partial:
-            k = max(bisect.bisect_right(self._starts, article_offset) - 1, 0)
-            article_offset = self._bases[k] + article_offset - self._starts[k]
-        return self._utf16(article_offset)
-
-
-def _merge(pieces: list[tuple[int, str]]) -> list[tuple[int, str]]:
-    """Overlapping or touching slices of one text, merged: ``(start, text)``, by start."""
-    merged: list[tuple[int, str]] = []
-    # By start only: two places in one sentence give equal pieces, and comparing their texts
-    # as tuple tie-breakers cost more than the merge (the result is the same either way).
-    for start, piece in sorted(pieces, key=lambda p: p[0]):
-        if merged and start <= merged[-1][0] + len(merged[-1][1]):
-            first, text = merged[-1]
-            overlap = first + len(text) - start
-            merged[-1] = (first, text + piece[overlap:])
-        else:
-            merged.append((start, piece))
-    return merged
-
-
 def _is_slice(article: Article, ex: Excerpt) -> bool:
-    """Whether the excerpt quotes the article; an article passed without its text (the
-    index's excerpt-only mode) is taken at its word: its excerpts are slices of it."""
-    if not article.text:
-        return bool(ex.text)
+    """Whether the excerpt quotes the article (then it is sent as offsets into it)."""
     return bool(ex.text) and article.text[ex.start : ex.start + len(ex.text)] == ex.text
 
 
@@ -237,7 +134,7 @@ def _newest(excerpts: list[Excerpt], ordered: Sequence[Article],
     return kept, omitted
 
 
-def build_payload(
+def payload_json(
     places: gpd.GeoDataFrame,
     excerpts: Sequence[Excerpt],
     articles: Sequence[Article],
@@ -245,10 +142,8 @@ def build_payload(
     title: str,
     text_budget: int | None = None,
     max_excerpts: int | None = None,
-    omitted: Mapping[str, int] | None = None,
-    total_chars: int | None = None,
-) -> dict[str, Any]:
-    """Everything the explorer needs, as plain JSON values.
+) -> str:
+    """Everything the explorer needs, as JSON that can sit in a ``<script>`` element.
 
     Each place keeps at most ``max_excerpts`` excerpts (default :data:`MAX_EXCERPTS`; 0 for
     no cap), those of its newest articles, fewer if they would pass
@@ -256,11 +151,8 @@ def build_payload(
     others.
     Articles' full texts are embedded while their total stays within ``text_budget``
     characters (default :data:`TEXT_BUDGET`); beyond it, each article keeps only the passages
-    its kept excerpts quote.
-
-    A caller that already capped the excerpts (the article index does it in SQL) passes
-    how many it left out per place as ``omitted``, and may pass the articles without their
-    texts when ``total_chars``, the length of all of them, is over the budget.
+    its kept excerpts quote. (The article index keeps the same JSON in pieces:
+    :func:`payload_from_fragments`.)
     """
     budget = TEXT_BUDGET if text_budget is None else text_budget
     cap = MAX_EXCERPTS if max_excerpts is None else max_excerpts
@@ -270,53 +162,68 @@ def build_payload(
     article_index = {article.id: i for i, article in enumerate(ordered)}
     shown = [ex for ex in excerpts
              if ex.place_key in place_index and ex.article_id in article_index]
-    if omitted is None:
-        cap = effective_cap(Counter(ex.place_key for ex in shown).values(), cap)
-        kept, dropped = _newest(shown, ordered, article_index, cap)
-    else:  # capped by the caller already
-        kept, dropped = shown, {}
-        kept.sort(key=lambda e: (e.place_key, e.article_id, e.start, len(e.text), e.text))
-    before = omitted or {}
+    cap = effective_cap(Counter(ex.place_key for ex in shown).values(), cap)
+    kept, dropped = _newest(shown, ordered, article_index, cap)
     for row in place_list:
-        row.append(dropped.get(row[0], 0) + before.get(row[0], 0))
-    if total_chars is None:
-        total_chars = sum(len(a.text) for a in ordered)
-    partial = total_chars > budget
+        row.append(dropped.get(row[0], 0))
+    partial = sum(len(a.text) for a in ordered) > budget
+    docs = _documents(ordered, kept, partial)
+    rows = [(place_index[ex.place_key], a,
+             excerpt_fragment(docs[a] if _is_slice(ordered[a], ex) else None, ex.start, ex.text,
+                              ex.marks))
+            for ex in kept for a in (article_index[ex.article_id],)]
+    fragments = [article_fragment(a.id, a.title, a.date.isoformat() if a.date else None, doc)
+                 for a, doc in zip(ordered, docs, strict=True)]
+    return assemble(title, partial, cap, place_list, fragments, rows)
+
+
+def _documents(ordered: Sequence[Article], kept: Sequence[Excerpt], partial: bool,
+               ) -> list[Document]:
+    """Each article's embedded text: whole, or (``partial``) the passages ``kept`` quote."""
+    if not partial:
+        return [Document(a.text) for a in ordered]
     pieces: dict[str, list[tuple[int, str]]] = {a.id: [] for a in ordered}
-    if partial:
-        for ex in kept:
-            if _is_slice(ordered[article_index[ex.article_id]], ex):
-                pieces[ex.article_id].append((ex.start, ex.text))
-    docs = [_Document(a.text, pieces[a.id] if partial else None) for a in ordered]
-
-    excerpt_rows = []
+    by_id = {a.id: a for a in ordered}
     for ex in kept:
-        p, a = place_index[ex.place_key], article_index[ex.article_id]
-        doc, marks = docs[a], _marks(ex)
-        if _is_slice(ordered[a], ex):
-            # The excerpt is a slice of the article: send offsets, not a second copy. The
-            # document holds its text in one run, so offsets inside it are the excerpt's own.
-            base = doc.offset(ex.start)
-            if ex.text.isascii() or _ASTRAL.search(ex.text) is None:
-                body: str | int = len(ex.text)
-                flat = [x for span in marks for x in span]
-            else:
-                conv = _Utf16(ex.text)
-                body, flat = conv(len(ex.text)), [conv(x) for span in marks for x in span]
-        else:
-            base, body, conv = -1, ex.text, _Utf16(ex.text)
-            flat = [conv(x) for span in marks for x in span]
-        excerpt_rows.append([p, a, base, body, flat])
+        if _is_slice(by_id[ex.article_id], ex):
+            pieces[ex.article_id].append((ex.start, ex.text))
+    return [Document("", pieces[a.id]) for a in ordered]
 
-    return {
-        "title": title,
-        "partial": partial,
-        "maxExcerpts": cap,
-        "fields": {"places": PLACE_FIELDS, "articles": ARTICLE_FIELDS, "excerpts": EXCERPT_FIELDS},
-        "places": place_list,
-        "articles": [
-            [a.id, a.title, a.date.isoformat() if a.date else None, doc.text]
-            for a, doc in zip(ordered, docs, strict=True)
-        ],
-        "excerpts": excerpt_rows,
-    }
+
+def build_payload(places: gpd.GeoDataFrame, excerpts: Sequence[Excerpt],
+                  articles: Sequence[Article], **options: Any) -> dict[str, Any]:
+    """:func:`payload_json` as plain JSON values."""
+    return json.loads(payload_json(places, excerpts, articles, **options))
+
+
+def assemble(title: str, partial: bool, cap: int, place_list: list[list[Any]],
+             article_fragments: Sequence[str], excerpt_rows: Iterable[tuple[int, int, str]],
+             ) -> str:
+    """The payload's JSON from its parts: place rows (with their ``omitted`` counts), the
+    articles' fragments in id order, and per shown excerpt its place's and article's
+    positions and its fragment (:mod:`mapper.passages`). What ``script_json`` makes of the
+    same values as one dict, keys sorted."""
+    return "".join([
+        '{"articles":[', ",".join(article_fragments),
+        '],"excerpts":[', ",".join([f"[{p},{a},{frag}]" for p, a, frag in excerpt_rows]),
+        '],"fields":', script_json(_FIELDS), ',"maxExcerpts":', script_json(cap),
+        ',"partial":', script_json(partial), ',"places":', script_json(place_list),
+        ',"title":', script_json(title), "}",
+    ])
+
+
+def payload_from_fragments(places: gpd.GeoDataFrame, articles: Sequence[tuple[str, str]],
+                           shown: Iterable[tuple[str, str, str]], *, title: str,
+                           partial: bool, cap: int, omitted: Mapping[str, int]) -> str:
+    """The payload's JSON from fragments the article index keeps: ``articles`` as ``(id,
+    fragment)`` by id, ``shown`` as ``(place key, article id, fragment)`` by place key,
+    article id, start and length, and per place how many excerpts were left out."""
+    place_list = place_rows(places)
+    place_index = {row[0]: i for i, row in enumerate(place_list)}
+    article_index = {aid: i for i, (aid, _) in enumerate(articles)}
+    for row in place_list:
+        row.append(omitted.get(row[0], 0))
+    rows = [(p, a, frag) for key, aid, frag in shown
+            if (p := place_index.get(key)) is not None
+            and (a := article_index.get(aid)) is not None]
+    return assemble(title, partial, cap, place_list, [f for _, f in articles], rows)

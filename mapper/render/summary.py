@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -11,10 +11,19 @@ from jinja2 import Environment, select_autoescape
 from markupsafe import Markup, escape
 
 from mapper import atomic
-from mapper.models import Article
 from mapper.render import assets, csp
 
 _ENV = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
+
+
+#: Keys that ``quote(key, safe="")`` leaves as they are but for the colon ("gn:1138958").
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_.~:-]*")
+
+
+def _quote(key: str) -> str:
+    """``quote(key, safe="")``; a plain key without urllib's per-character work (15,000
+    places cost 0.15 s through it)."""
+    return key.replace(":", "%3A") if _PLAIN_KEY.fullmatch(key) else quote(key, safe="")
 
 
 def summary_rows(places: gpd.GeoDataFrame) -> list[dict[str, object]]:
@@ -29,7 +38,7 @@ def summary_rows(places: gpd.GeoDataFrame) -> list[dict[str, object]]:
             "country": str(country or ""),
             "mentions": int(mentions),
             "n_articles": int(n_articles),
-            "href": "index.html#place=" + quote(str(key), safe=""),
+            "href": "index.html#place=" + _quote(str(key)),
         }
         for key, name, kind, country, mentions, n_articles in zip(*values, strict=True)
     ]
@@ -58,13 +67,13 @@ def _table_rows(rows: list[dict[str, object]]) -> Markup:
         for n, r in enumerate(rows, start=1)))
 
 
-def render_summary(places: gpd.GeoDataFrame, articles: Sequence[Article], *, title: str) -> str:
+def render_summary(places: gpd.GeoDataFrame, n_articles: int, *, title: str) -> str:
     """The summary page; every value is HTML-escaped (Jinja's autoescape, markupsafe)."""
     rows = summary_rows(places)
     page = _ENV.from_string(assets.template("places.html.j2")).render(
         title=title,
         n_places=len(rows),
-        n_articles=len(articles),
+        n_articles=n_articles,
         rows=_table_rows(rows),
         css=Markup(assets.template("summary.css")),  # ours: not to be HTML-escaped
     )
@@ -72,8 +81,8 @@ def render_summary(places: gpd.GeoDataFrame, articles: Sequence[Article], *, tit
 
 
 def write_summary(
-    places: gpd.GeoDataFrame, articles: Sequence[Article], path: Path, *, title: str
+    places: gpd.GeoDataFrame, n_articles: int, path: Path, *, title: str
 ) -> Path:
     """Atomically write the summary page to ``path``."""
-    atomic.write_text(path, render_summary(places, articles, title=title))
+    atomic.write_text(path, render_summary(places, n_articles, title=title))
     return path
