@@ -28,6 +28,7 @@ import shutil
 import sqlite3
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import geopandas as gpd
@@ -166,17 +167,32 @@ def write_exports(out_dir: Path, places: gpd.GeoDataFrame, layout: Layout, spool
     ``previous`` the GeoPackage is updated, without it written anew.
     """
     out_dir = Path(out_dir)
-    write_places_geojson(places, out_dir / "places.geojson")
-    write_mention_files(out_dir, layout, spool, previous)
     gpkg = out_dir / "places.gpkg"
-    if previous is not None and gpkg.exists():
-        with tempfile.TemporaryDirectory(dir=out_dir, prefix=".mapper-") as tmp:
-            added = Path(tmp) / "added.csv"
-            splice(added, CSV_HEAD, [spool.pieces(aid)[0] for aid, _, _ in layout
-                                     if aid in spool.at])
-            update_geopackage(gpkg, places, set(dropped), mentions_reader(added))
-    else:
+    spool.flush()
+    if previous is None or not gpkg.exists():
+        write_places_geojson(places, out_dir / "places.geojson")
+        write_mention_files(out_dir, layout, spool, previous)
         write_geopackage(places, mentions_reader(out_dir / "mentions.csv"), gpkg)
+        return
+    # The GeoPackage is updated in a thread of its own while the mention files are spliced:
+    # both are mostly copies in the kernel and in SQLite, outside the GIL (a warm build at
+    # 10,000 articles: 0.33 and 0.46 s).
+    with ThreadPoolExecutor(1, thread_name_prefix="mapper-gpkg") as pool:
+        updated = pool.submit(_update_geopackage, out_dir, gpkg, places, layout, spool,
+                              set(dropped))
+        write_places_geojson(places, out_dir / "places.geojson")
+        write_mention_files(out_dir, layout, spool, previous)
+        updated.result()
+
+
+def _update_geopackage(out_dir: Path, gpkg: Path, places: gpd.GeoDataFrame, layout: Layout,
+                       spool: Spool, dropped: set[str]) -> None:
+    """:func:`update_geopackage` with the mentions of the articles in ``spool``."""
+    with tempfile.TemporaryDirectory(dir=out_dir, prefix=".mapper-") as tmp:
+        added = Path(tmp) / "added.csv"
+        splice(added, CSV_HEAD, [spool.pieces(aid)[0] for aid, _, _ in layout
+                                 if aid in spool.at])
+        update_geopackage(gpkg, places, dropped, mentions_reader(added))
 
 
 def stamp(out_dir: Path, digest: str) -> str:

@@ -181,18 +181,18 @@ def _build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str]
                                   pending=stored.pending)
                 spool.add(rec.article.id, rec.csv, rec.geojson)
         places = places_frame_of(index.place_counts(), gaz) if export or draw else None
+        if draw:  # read before the exports thread starts, which would slow the reads
+            articles, shown = index.map_fragments()
+            omitted = index.omitted()
         lap("index")
-        # The exports are written in a thread while this one draws the map: both spend
-        # much of their time outside the GIL (kernel copies, GDAL, SQLite).
+        # The exports are written in a thread while this one draws the map: the thread
+        # spends most of its time outside the GIL (kernel copies, GDAL, SQLite).
         with ThreadPoolExecutor(1, thread_name_prefix="mapper-exports") as pool:
             written = pool.submit(exports.write_exports, out, places, index.layout(), spool,
                                   previous=previous,
                                   dropped=[*removed, *(i for i in parsed if i in known)]
                                   ) if export else None
             if draw:
-                articles, shown = index.map_fragments()
-                omitted = index.omitted()
-                lap("index")
                 payload = payload_from_fragments(places, articles, shown, title=title,
                                                  partial=partial, cap=cap, omitted=omitted)
                 write_page(places, payload, len(articles), out, title=title)

@@ -93,13 +93,22 @@ def render_page(places: gpd.GeoDataFrame, payload: str, *, title: str = "mapper"
         layer.add_to(fmap)
     folium.LayerControl(collapsed=False, position="topleft").add_to(fmap)
 
-    geo = basemap.basemap_payload(places, geodata)
+    geo = data.script_json(basemap.basemap_payload(places, geodata))
     layers = {"tiles": tiles, "shading": shading, "places": points}
-    Explorer(payload, data.script_json(geo), layers).add_to(fmap)
-
+    # The page is rendered and given its policy around two markers, which the JSON then
+    # replaces: 15 MB of it need not pass through Jinja nor the search for scripts (JSON
+    # scripts are not hashed).
+    Explorer(_PAYLOAD, _GEO, layers).add_to(fmap)
     fix_ids(fmap.get_root())
-    html = fmap.get_root().render()
-    return csp.add_policy(html, [TILES.build_url()])
+    html = csp.add_policy(fmap.get_root().render(), [TILES.build_url()])
+    head, rest = html.split(_PAYLOAD)
+    middle, tail = rest.split(_GEO)
+    return "".join([head, payload, middle, geo, tail])
+
+
+#: Where :func:`render_page` puts the payloads: no text of the page can hold them, as the
+#: payloads are not in it yet and the rest is ours.
+_PAYLOAD, _GEO = "\x00mapper-payload\x00", "\x00mapper-geo\x00"
 
 
 def write_map(
