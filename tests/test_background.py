@@ -1,0 +1,68 @@
+"""mapper.background: a function run beside the caller hands back what it raised."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+import mapper.background as background
+from mapper.background import Job
+
+
+def _write(path: Path, text: str) -> None:
+    path.write_text(text)
+
+
+def _fail(message: str) -> None:
+    raise OSError(28, message)
+
+
+class _Unpicklable(Exception):
+    def __init__(self, message: str, handle: object) -> None:
+        super().__init__(message)
+        self.handle = handle
+
+    def __reduce__(self):  # pragma: no cover - called by pickle in the child
+        raise TypeError("cannot pickle this")
+
+
+def _fail_unpicklable() -> None:
+    raise _Unpicklable("no space left", lambda: None)
+
+
+def _die() -> None:
+    os._exit(3)
+
+
+@pytest.fixture(params=["fork", "thread"])
+def where(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    if request.param == "thread":  # a system that cannot fork
+        monkeypatch.setattr(background.mp, "get_all_start_methods", lambda: ["spawn"])
+    return request.param
+
+
+def test_the_function_runs_and_its_work_is_done(tmp_path: Path, where: str) -> None:
+    job = Job(_write, tmp_path / "out.txt", text="written beside")
+    job.result()
+    assert (tmp_path / "out.txt").read_text() == "written beside"
+
+
+def test_what_it_raised_is_raised_by_result(where: str) -> None:
+    job = Job(_fail, "disk full")
+    with pytest.raises(OSError, match="disk full") as caught:
+        job.result()
+    assert caught.value.errno == 28
+
+
+def test_an_exception_that_does_not_pickle_arrives_as_its_traceback() -> None:
+    job = Job(_fail_unpicklable)
+    with pytest.raises(RuntimeError, match="no space left"):
+        job.result()
+
+
+def test_a_child_that_dies_without_a_word_is_an_error() -> None:
+    job = Job(_die)
+    with pytest.raises(RuntimeError, match="exit code 3"):
+        job.result()
