@@ -11,6 +11,7 @@ import hashlib
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+from mapper.errors import GazetteerError
 from mapper.gazetteer import Gazetteer
 from mapper.paths import geodata_dir
 
@@ -38,14 +39,22 @@ def _code_digest() -> bytes:
 _CODE = _code_digest()
 
 
-def fingerprint(gazetteer: Gazetteer, online: str = "") -> str:
-    """A hex digest of everything but the articles that the index's rows depend on."""
+def fingerprint(gazetteer: Gazetteer | Path, online: str = "") -> str:
+    """A hex digest of everything but the articles that the index's rows depend on.
+
+    ``gazetteer``: the one the parser uses, or the folder it loads from (the same digest:
+    a build opens its index while the gazetteer is still loading)."""
     h = hashlib.sha256(_CODE)
-    folder = getattr(gazetteer, "_folder", None) or geodata_dir()
+    folder = gazetteer if isinstance(gazetteer, Path) else getattr(gazetteer, "_folder", None)
     for name in GEODATA:
-        path = Path(folder) / name
-        h.update(name.encode() + b"\0" + (path.read_bytes() if path.exists() else b"-"))
-    h.update(str(len(gazetteer)).encode())
+        path = Path(folder or geodata_dir()) / name
+        try:
+            h.update(name.encode() + b"\0" + path.read_bytes())
+        except OSError as exc:  # before the index is opened (and found stale) for nothing
+            raise GazetteerError(f"cannot read the gazetteer in {path.parent}: {exc}. "
+                                 "Rebuild it with `python geodata/build.py`.") from exc
+    if folder is None and not isinstance(gazetteer, Path):  # made in memory: no files
+        h.update(str(len(gazetteer)).encode())
     for package in PACKAGES:
         try:
             h.update(f"{package}={version(package)}".encode())
