@@ -19,7 +19,7 @@ import geopandas as gpd
 from mapper.models import Article, Excerpt
 from mapper.passages import GAP, Document, article_fragment, excerpt_fragment, script_json
 
-__all__ = ["GAP", "assemble", "build_payload", "payload_from_fragments", "payload_json",
+__all__ = ["GAP", "build_payload", "payload_from_fragments", "payload_json",
            "script_json"]
 
 #: ``omitted``: the place's excerpts left out of the page by the ``max_excerpts`` cap (the
@@ -174,7 +174,8 @@ def payload_json(
             for ex in kept for a in (article_index[ex.article_id],)]
     fragments = [article_fragment(a.id, a.title, a.date.isoformat() if a.date else None, doc)
                  for a, doc in zip(ordered, docs, strict=True)]
-    return assemble(title, partial, cap, place_list, fragments, rows)
+    return _assemble(title, partial, cap, place_list, fragments,
+                     [f"[{p},{a},{frag}]" for p, a, frag in rows])
 
 
 def _documents(ordered: Sequence[Article], kept: Sequence[Excerpt], partial: bool,
@@ -196,16 +197,15 @@ def build_payload(places: gpd.GeoDataFrame, excerpts: Sequence[Excerpt],
     return json.loads(payload_json(places, excerpts, articles, **options))
 
 
-def assemble(title: str, partial: bool, cap: int, place_list: list[list[Any]],
-             article_fragments: Sequence[str], excerpt_rows: Iterable[tuple[int, int, str]],
-             ) -> str:
+def _assemble(title: str, partial: bool, cap: int, place_list: list[list[Any]],
+              article_fragments: Sequence[str], excerpt_rows: Sequence[str]) -> str:
     """The payload's JSON from its parts: place rows (with their ``omitted`` counts), the
-    articles' fragments in id order, and per shown excerpt its place's and article's
-    positions and its fragment (:mod:`mapper.passages`). What ``script_json`` makes of the
-    same values as one dict, keys sorted."""
+    articles' fragments in id order, and per shown excerpt its row ``[place position,
+    article position, fragment]`` (:mod:`mapper.passages`). What ``script_json`` makes of
+    the same values as one dict, keys sorted."""
     return "".join([
         '{"articles":[', ",".join(article_fragments),
-        '],"excerpts":[', ",".join([f"[{p},{a},{frag}]" for p, a, frag in excerpt_rows]),
+        '],"excerpts":[', ",".join(excerpt_rows),
         '],"fields":', script_json(_FIELDS), ',"maxExcerpts":', script_json(cap),
         ',"partial":', script_json(partial), ',"places":', script_json(place_list),
         ',"title":', script_json(title), "}",
@@ -223,7 +223,7 @@ def payload_from_fragments(places: gpd.GeoDataFrame, articles: Sequence[tuple[st
     article_index = {aid: i for i, (aid, _) in enumerate(articles)}
     for row in place_list:
         row.append(omitted.get(row[0], 0))
-    rows = [(p, a, frag) for key, aid, frag in shown
+    rows = [f"[{p},{a},{frag}]" for key, aid, frag in shown
             if (p := place_index.get(key)) is not None
             and (a := article_index.get(aid)) is not None]
-    return assemble(title, partial, cap, place_list, [f for _, f in articles], rows)
+    return _assemble(title, partial, cap, place_list, [f for _, f in articles], rows)
