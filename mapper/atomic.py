@@ -79,6 +79,42 @@ def remove_stale(folder: str | os.PathLike[str], older_than: float = 3600.0) -> 
             continue
 
 
+class Staged:
+    """A new version of ``path``, written to a temporary file beside it: :meth:`commit`
+    puts it in place, :meth:`discard` drops it. A build stages its map while the exports
+    are written and replaces it once they are: the map's fsync then no longer waits behind
+    the 500 MB the exports are flushing, and a failed export leaves the old map too."""
+
+    def __init__(self, path: str | os.PathLike[str], text: str) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd, self._tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp",
+                                         dir=self.path.parent)
+        try:
+            os.chmod(self._tmp, file_mode())
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+                fh.write(text)
+        except BaseException:
+            self.discard()
+            raise
+
+    def commit(self) -> None:
+        """fsync the new version and rename it over ``path``."""
+        try:
+            fd = os.open(self._tmp, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(self._tmp, self.path)
+        except BaseException:
+            self.discard()
+            raise
+
+    def discard(self) -> None:
+        Path(self._tmp).unlink(missing_ok=True)
+
+
 def write_text(path: str | os.PathLike[str], text: str) -> None:
     """Atomically replace ``path`` with ``text`` (UTF-8)."""
     with replacing(path) as fh:

@@ -30,6 +30,7 @@ from geopy.location import Location
 from mapper import names
 from mapper.errors import MapperWarning, OnlineGeocoderError
 from mapper.models import Place
+from mapper.paths import cache_dir
 
 #: Options that are ours, not the geocoder's constructor's.
 _OWN_OPTIONS = ("min_delay_seconds",)
@@ -62,13 +63,8 @@ def user_agent() -> str:
 
 
 def default_cache_path() -> Path:
-    """``$MAPPER_CACHE_DIR/geocode.sqlite``, else in the user's cache folder."""
-    env = os.environ.get("MAPPER_CACHE_DIR")
-    if env:
-        return Path(env) / "geocode.sqlite"
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("mapper")) / "geocode.sqlite"
+    """``geocode.sqlite`` in :func:`mapper.paths.cache_dir`."""
+    return cache_dir() / "geocode.sqlite"
 
 
 class GeocodeCache:

@@ -14,3 +14,14 @@ def geodata_dir() -> Path:
     """
     env = os.environ.get("MAPPER_GEODATA")
     return Path(env) if env else Path(__file__).resolve().parent.parent / "geodata"
+
+
+def cache_dir() -> Path:
+    """The folder of what mapper keeps between runs (the online geocoder's answers, word
+    lists it derived): ``$MAPPER_CACHE_DIR``, else the user's cache folder."""
+    env = os.environ.get("MAPPER_CACHE_DIR")
+    if env:
+        return Path(env)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("mapper"))

@@ -38,7 +38,7 @@ from mapper.online import DEFAULT_SCORE, OnlineResolver
 from mapper.parallel import iter_records, parse_many
 from mapper.paths import geodata_dir
 from mapper.records import Record, make_record
-from mapper.render import MAP_FILES, write_page
+from mapper.render import MAP_FILES, preload, stage_page
 from mapper.render.data import MAX_EXCERPTS, TEXT_BUDGET, effective_cap, payload_from_fragments
 from mapper.scan import Entry, scan
 from mapper.store import places_frame_of
@@ -122,10 +122,12 @@ def _build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str]
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     remove_stale(out)
-    # The gazetteer and the parser's word lists load in a thread while the index is opened
-    # and the folder scanned (0.4 s of a warm build, much of it in C: Parquet, msgpack).
-    loader = ThreadPoolExecutor(1, thread_name_prefix="mapper-load")
+    # The gazetteer, the parser's word lists and the basemap's polygons load in threads
+    # while the index is opened and the folder scanned (0.5 s of a warm build, much of it
+    # in C: Parquet, msgpack, GEOS).
+    loader = ThreadPoolExecutor(2, thread_name_prefix="mapper-load")
     ready = loader.submit(_ready_parser, gazetteer)
+    loader.submit(preload)
     loader.shutdown(wait=False)
     notes: list[str] = []
     index, reason = ArticleIndex.open(out / INDEX_NAME, fingerprint(
@@ -192,22 +194,33 @@ def _build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str]
                 spool.add(rec.article.id, rec.csv, rec.geojson)
         places = (places_frame_of(index.place_counts(), parser.gazetteer) if export or draw
                   else None)
-        if draw:  # read before the exports thread starts, which would slow the reads
-            articles, shown = index.map_fragments()
-            omitted = index.omitted()
-        lap("index")
         # The exports are written beside this process while it draws the map.
         written = Job(exports.write_exports, out, places, index.layout(), spool,
                       previous=previous, dropped=[*removed, *(i for i in parsed if i in known)]
                       ) if export else None
-        if draw:
-            payload = payload_from_fragments(places, articles, shown, title=title,
-                                             partial=partial, cap=cap, omitted=omitted)
-            write_page(places, payload, len(articles), out, title=title)
-            lap("render")
-        if written is not None:
-            written.result()
-            lap("write")
+        staged = []
+        try:
+            try:
+                if draw:
+                    articles, shown = index.map_fragments()
+                    omitted = index.omitted()
+                    lap("index")
+                    payload = payload_from_fragments(places, articles, shown, title=title,
+                                                     partial=partial, cap=cap, omitted=omitted)
+                    staged = stage_page(places, payload, len(articles), out, title=title)
+                    lap("render")
+            finally:
+                if written is not None:  # waited for even when drawing failed
+                    written.result()
+                    lap("write")
+        except BaseException:
+            for file in staged:
+                file.discard()
+            raise
+        # The map replaces the old one once the exports are written (and flushed).
+        for file in staged:
+            file.commit()
+        lap("render")
         if export:
             index.set_meta("exports", exports.stamp(out, digest))
         if draw:

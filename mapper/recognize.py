@@ -11,15 +11,19 @@ a title-case headline, and all-caps words that are not a dateline or a known abb
 from __future__ import annotations
 
 import bisect
+import contextlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 from typing import NamedTuple
 
 from wordfreq import get_frequency_dict
 
+from mapper import atomic
 from mapper.names import fold, key_of_words
+from mapper.paths import cache_dir
 from mapper.persons import is_first_name
 
 MAX_WORDS = 6
@@ -94,13 +98,43 @@ COMMON_ZIPF = 3.0
 OTHER_LANGUAGE_COMMON_ZIPF = 4.5
 
 
-@lru_cache(maxsize=1)
 def _dictionary_words() -> frozenset[str]:
     """Words Webster's dictionary spells in lowercase (the english-words package's web2).
     Proper nouns it lists are capitalised, so "reading" is here and "liverpool" is not."""
     from english_words import get_english_words_set
 
     return frozenset(w for w in get_english_words_set(["web2"], lower=False) if w.islower())
+
+
+@lru_cache(maxsize=1)
+def _common_english() -> frozenset[str]:
+    """The dictionary's words that news uses often (zipf >= :data:`COMMON_ZIPF`).
+
+    Made from two word lists that take 0.2 s to load at every start (before the first
+    article), it is kept in :func:`mapper.paths.cache_dir` under the versions of the
+    packages it comes from and read back in milliseconds."""
+    name = (f"common-words-english-words-{_version('english-words')}-wordfreq-"
+            f"{_version('wordfreq')}-zipf-{COMMON_ZIPF}.txt")
+    path = cache_dir() / name
+    try:
+        count, *lines = path.read_text(encoding="utf-8").split("\n")
+        if count == f"{len(lines)} words":  # else damaged: made again
+            return frozenset(lines)
+    except (OSError, UnicodeDecodeError, ValueError):
+        pass
+    frequencies = _frequencies("en")
+    words = frozenset(w for w in _dictionary_words()
+                      if frequencies.get(w, 0.0) >= 10 ** (COMMON_ZIPF - 9))
+    with contextlib.suppress(OSError):  # a read-only home: made again next time
+        atomic.write_text(path, "\n".join([f"{len(words)} words", *sorted(words)]))
+    return words
+
+
+def _version(package: str) -> str:
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "unknown"
 
 
 @lru_cache(maxsize=200_000)
@@ -112,8 +146,7 @@ def is_common_word(word: str, lang: str = "en") -> bool:
     """
     if lang != "en":
         return _frequencies(lang).get(word, 0.0) >= 10 ** (OTHER_LANGUAGE_COMMON_ZIPF - 9)
-    return word in _dictionary_words() and (
-        _frequencies("en").get(word, 0.0) >= 10 ** (COMMON_ZIPF - 9))
+    return word in _common_english()
 
 
 @lru_cache(maxsize=8)

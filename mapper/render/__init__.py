@@ -21,9 +21,10 @@ from mapper import atomic
 from mapper.models import Article, Excerpt
 from mapper.render import basemap, csp, data
 from mapper.render.elements import Explorer, InlineLeaflet, fix_ids
-from mapper.render.summary import write_summary
+from mapper.render.summary import render_summary
 
-__all__ = ["MAP_FILES", "render_html", "render_page", "write_map", "write_page"]
+__all__ = ["MAP_FILES", "preload", "render_html", "render_page", "stage_page", "write_map",
+           "write_page"]
 
 #: The files :func:`write_map` writes.
 MAP_FILES = ("index.html", "places.html")
@@ -51,6 +52,11 @@ def _offline_map() -> folium.Map:
     fmap.default_css = []
     InlineLeaflet().add_to(fmap)
     return fmap
+
+
+def preload(geodata: Path | None = None) -> None:
+    """Read what every page draws (the basemap's layers, kept by the process), ahead."""
+    basemap.preload(geodata)
 
 
 def render_html(
@@ -130,8 +136,22 @@ def write_map(
 def write_page(places: gpd.GeoDataFrame, payload: str, n_articles: int, out_dir: Path, *,
                title: str = "mapper") -> Path:
     """:func:`write_map` of a finished payload, for a corpus of ``n_articles``."""
+    staged = stage_page(places, payload, n_articles, out_dir, title=title)
+    for file in staged:
+        file.commit()
+    return staged[0].path
+
+
+def stage_page(places: gpd.GeoDataFrame, payload: str, n_articles: int, out_dir: Path, *,
+               title: str = "mapper") -> list[atomic.Staged]:
+    """The files of :func:`write_page` (:data:`MAP_FILES`), written beside their targets
+    and not yet in place (see :class:`mapper.atomic.Staged`)."""
     out_dir = Path(out_dir)
-    target = out_dir / MAP_FILES[0]
-    atomic.write_text(target, render_page(places, payload, title=title))
-    write_summary(places, n_articles, out_dir / MAP_FILES[1], title=title)
-    return target
+    staged = [atomic.Staged(out_dir / MAP_FILES[0], render_page(places, payload, title=title))]
+    try:
+        staged.append(atomic.Staged(out_dir / MAP_FILES[1],
+                                    render_summary(places, n_articles, title=title)))
+    except BaseException:
+        staged[0].discard()
+        raise
+    return staged

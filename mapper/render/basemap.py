@@ -364,6 +364,15 @@ def province_features(
     return _features(hit, codes, members, provinces.geometries(rows), mentions)
 
 
+def preload(directory: Path | None = None) -> None:
+    """Load the layers :func:`basemap_payload` reads, and prepare the provinces' polygons
+    for point-in-polygon tests (both kept for this process)."""
+    load_layer("countries", directory)
+    provinces = load_layer("admin1", directory)
+    if provinces is not None and provinces.shapes is not None:
+        provinces.prepared  # noqa: B018 - a cached property: computed here, ahead of use
+
+
 def basemap_payload(places: gpd.GeoDataFrame, directory: Path | None = None) -> dict[str, Any]:
     """``{"countries": [...], "provinces": [...]}``: GeoJSON features for the page."""
     mentions = _mentions(places)

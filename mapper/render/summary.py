@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from urllib.parse import quote
 
 import geopandas as gpd
 from jinja2 import Environment, select_autoescape
 from markupsafe import Markup, escape
 
-from mapper import atomic
 from mapper.render import assets, csp
 
 _ENV = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
@@ -78,11 +76,3 @@ def render_summary(places: gpd.GeoDataFrame, n_articles: int, *, title: str) -> 
         css=Markup(assets.template("summary.css")),  # ours: not to be HTML-escaped
     )
     return csp.add_policy(page)
-
-
-def write_summary(
-    places: gpd.GeoDataFrame, n_articles: int, path: Path, *, title: str
-) -> Path:
-    """Atomically write the summary page to ``path``."""
-    atomic.write_text(path, render_summary(places, n_articles, title=title))
-    return path
