@@ -1,5 +1,4 @@
-"""Run one function beside the caller: in a forked process where the system can fork, else
-in a thread. A build writes its exports this way while it draws the map.
+"""Run one function beside the caller: in a forked process on Linux, else in a thread. A build writes its exports this way while it draws the map.
 
 Both jobs are a second of work each at 10,000 articles, and parts of each hold the GIL
 (JSON of the places, folium's page): in one process they took turns, in two they run on
@@ -10,6 +9,7 @@ lines spooled to open files), so nothing is pickled but the outcome.
 from __future__ import annotations
 
 import multiprocessing as mp
+import sys
 import traceback
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -22,7 +22,9 @@ class Job:
     def __init__(self, fn: Callable[..., None], *args: Any, **kwargs: Any) -> None:
         self._future: Future | None = None
         self._process = None
-        if "fork" not in mp.get_all_start_methods():
+        # Linux only: macOS can fork, but a forked child of a process that has used some of
+        # its system frameworks may crash (why Python spawns there by default).
+        if sys.platform != "linux" or "fork" not in mp.get_all_start_methods():
             executor = ThreadPoolExecutor(1, thread_name_prefix="mapper-background")
             self._future = executor.submit(fn, *args, **kwargs)
             executor.shutdown(wait=False)

@@ -18,6 +18,7 @@ import os
 import time
 import warnings
 from collections.abc import Callable, Iterator
+from concurrent import futures
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -126,8 +127,7 @@ def _build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str]
     # while the index is opened and the folder scanned (0.5 s of a warm build, much of it
     # in C: Parquet, msgpack, GEOS).
     loader = ThreadPoolExecutor(2, thread_name_prefix="mapper-load")
-    ready = loader.submit(_ready_parser, gazetteer)
-    loader.submit(preload)
+    loading = [loader.submit(_ready_parser, gazetteer), loader.submit(preload)]
     loader.shutdown(wait=False)
     notes: list[str] = []
     index, reason = ArticleIndex.open(out / INDEX_NAME, fingerprint(
@@ -159,7 +159,10 @@ def _build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str]
         keys_touched = index.places_of(i for i in touched if i in known)
         index.remove(i for i in known if i not in present)
         lap("read")
-        parser = ready.result()
+        # Both loads end before anything forks (the parse pool, the exports): a child must
+        # not start with a lock that a thread of its parent held.
+        futures.wait(loading)
+        parser = loading[0].result()  # a failed preload: the map says why, when drawn
         lap("gazetteer")
         parsed, failed, keys_parsed = _parse(index, to_parse, articles_dir, max_bytes, parser,
                                              jobs, online, progress, notes, spool, scheduler,
