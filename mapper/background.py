@@ -1,4 +1,5 @@
-"""Run one function beside the caller: in a forked process on Linux, else in a thread. A build writes its exports this way while it draws the map.
+"""Run one function beside the caller: in a forked process on Linux, else in a thread. A
+build writes its exports this way while it draws the map.
 
 Both jobs are a second of work each at 10,000 articles, and parts of each hold the GIL
 (JSON of the places, folium's page): in one process they took turns, in two they run on
