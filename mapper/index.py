@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import sqlite3
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -415,17 +416,23 @@ def _show(c: sqlite3.Connection, key: str, cap: int, mentioned: bool) -> set[str
     """Make the shown excerpts of ``key`` its newest ``cap`` (none when it is no longer
     ``mentioned``); the rows that stay keep their fragments. Returns the ids of the
     articles that gained or lost a shown excerpt."""
-    old = {tuple(r[1:]): r[0] for r in c.execute(
-        "SELECT rowid, place_key, article_id, start, length, text, marks FROM shown "
-        "WHERE place_key = ?", (key,))}
-    new = c.execute(_NEWEST, (key, cap or -1)).fetchall() if mentioned else []
-    keep = set(new)
-    gone = [(rowid,) for row, rowid in old.items() if row not in keep]
-    came = [row for row in new if row not in old]
+    wanted = Counter(c.execute(_NEWEST, (key, cap or -1)) if mentioned else ())
+    changed: set[str] = set()
+    gone = []
+    for rowid, *row in c.execute(
+            "SELECT rowid, place_key, article_id, start, length, text, marks FROM shown "
+            "WHERE place_key = ?", (key,)).fetchall():
+        if wanted[tuple(row)] > 0:  # still shown: kept with its fragment
+            wanted[tuple(row)] -= 1
+        else:
+            gone.append((rowid,))
+            changed.add(row[1])
+    came = list(wanted.elements())
+    changed.update(row[1] for row in came)
     c.executemany("DELETE FROM shown WHERE rowid = ?", gone)
     c.executemany("INSERT INTO shown (place_key, article_id, start, length, text, marks) "
                   "VALUES (?, ?, ?, ?, ?, ?)", came)
-    return {row[1] for row in came} | {row[1] for row, rowid in old.items() if row not in keep}
+    return changed
 
 
 def _make_docs(c: sqlite3.Connection, ids: Sequence[str], partial: bool) -> None:

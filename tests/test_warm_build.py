@@ -176,8 +176,13 @@ def test_exports_written_again_from_the_index_equal_a_cold_build(tmp_path: Path)
     assert outputs(out) == outputs(cold)
 
 
+@pytest.mark.parametrize("budget", [None, 300], ids=["whole texts", "excerpts only"])
 def test_map_after_changes_and_a_new_cap_is_the_map_of_the_articles(
-        tmp_path: Path, gazetteer: Gazetteer) -> None:
+        tmp_path: Path, gazetteer: Gazetteer, monkeypatch: pytest.MonkeyPatch,
+        budget: int | None) -> None:
+    if budget is not None:  # each article embeds only its shown passages: they change too
+        monkeypatch.setattr(render_data, "TEXT_BUDGET", budget)
+        monkeypatch.setattr(pipeline, "TEXT_BUDGET", budget)
     corpus = _write(tmp_path / "corpus", {n: t for n, t in DATED.items() if n != "k5.txt"})
     out = tmp_path / "out"
     pipeline.build(corpus, out, gazetteer=gazetteer, max_excerpts=2)
@@ -186,7 +191,9 @@ def test_map_after_changes_and_a_new_cap_is_the_map_of_the_articles(
     (corpus / "k0.txt").unlink()
     result = pipeline.build(corpus, out, gazetteer=gazetteer, max_excerpts=2)
     assert result.parsed == 1 and result.removed == ("k0.txt",)
-    assert payload(out / "index.html") == _in_memory_payload(corpus, gazetteer, 2)
+    got = payload(out / "index.html")
+    assert got == _in_memory_payload(corpus, gazetteer, 2)
+    assert got["partial"] is (budget is not None)
     # Another cap: every place's excerpts are picked again.
     pipeline.build(corpus, out, gazetteer=gazetteer, max_excerpts=3)
     assert payload(out / "index.html") == _in_memory_payload(corpus, gazetteer, 3)
