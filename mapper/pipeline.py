@@ -211,6 +211,7 @@ def _build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str]
                     payload = payload_from_fragments(places, articles, shown, title=title,
                                                      partial=partial, cap=cap, omitted=omitted)
                     staged = stage_page(places, payload, len(articles), out, title=title)
+                    del payload, articles, shown  # not held while the exports are written
                     lap("render")
             finally:
                 if written is not None:  # waited for even when drawing failed
