@@ -3,22 +3,31 @@ build writes its exports this way while it draws the map.
 
 Both jobs are a second of work each at 10,000 articles, and parts of each hold the GIL
 (JSON of the places, folium's page): in one process they took turns, in two they run on
-two cores. A forked child starts with the caller's memory as it is (the places, the export
-lines spooled to open files), so nothing is pickled but the outcome.
+two cores. A forked child starts with the caller's memory as it is (the export lines
+spooled to open files, the article layout), so nothing is pickled but what the caller
+hands over later with :meth:`Job.send` (the places, once they are counted) and the outcome.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
+import queue
 import sys
 import traceback
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
+#: What ``receive()`` gets in a thread once the caller has closed the job.
+_CLOSED = object()
+
+#: ``receive()``: the next value the caller sent; EOFError once it closed the job instead.
+Receive = Callable[[], Any]
+
 
 class Job:
-    """A function running beside the caller; :meth:`result` waits for it."""
+    """``fn(receive, *args, **kwargs)`` running beside the caller; :meth:`result` waits
+    for it. ``receive()`` returns, in order, what the caller hands over with :meth:`send`."""
 
     def __init__(self, fn: Callable[..., None], *args: Any, **kwargs: Any) -> None:
         self._future: Future | None = None
@@ -26,16 +35,26 @@ class Job:
         # Linux only: macOS can fork, but a forked child of a process that has used some of
         # its system frameworks may crash (why Python spawns there by default).
         if sys.platform != "linux" or "fork" not in mp.get_all_start_methods():
+            self._queue: queue.Queue = queue.Queue()
+
+            def receive_here() -> Any:
+                value = self._queue.get()
+                if value is _CLOSED:
+                    raise EOFError("the caller closed the job")
+                return value
+
             executor = ThreadPoolExecutor(1, thread_name_prefix="mapper-background")
-            self._future = executor.submit(fn, *args, **kwargs)
+            self._future = executor.submit(fn, receive_here, *args, **kwargs)
             executor.shutdown(wait=False)
             return
         ctx = mp.get_context("fork")
         self._outcome, sender = ctx.Pipe(duplex=False)
+        inbox, self._inbox = ctx.Pipe(duplex=False)
 
         def run() -> None:
+            self._inbox.close()  # the child's copy of the caller's end
             try:
-                fn(*args, **kwargs)
+                fn(inbox.recv, *args, **kwargs)
                 sender.send(None)
             except BaseException as exc:  # noqa: BLE001 - handed to the caller, who raises it
                 try:
@@ -46,9 +65,25 @@ class Job:
         self._process = ctx.Process(target=run, name="mapper-background", daemon=True)
         self._process.start()
         sender.close()
+        inbox.close()
+
+    def send(self, value: Any) -> None:
+        """Hand ``value`` to the function (pickled, to a child process)."""
+        if self._future is not None:
+            self._queue.put(value)
+        else:
+            self._inbox.send(value)
+
+    def close(self) -> None:
+        """Send nothing more: a ``receive()`` still to come raises EOFError."""
+        if self._future is not None:
+            self._queue.put(_CLOSED)
+        else:
+            self._inbox.close()
 
     def result(self) -> None:
         """Wait for the function; raise what it raised."""
+        self.close()
         if self._future is not None:
             self._future.result()
             return

@@ -11,6 +11,7 @@ nothing.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gc
 import json
@@ -24,9 +25,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import geopandas as gpd
+
 from mapper import exports
 from mapper.atomic import remove_stale
-from mapper.background import Job
+from mapper.background import Job, Receive
 from mapper.corpus import DEFAULT_MAX_BYTES, Problem, read_article
 from mapper.errors import ArticleError, IndexCorruptError, MapperWarning
 from mapper.exports import Spool
@@ -39,7 +42,7 @@ from mapper.online import DEFAULT_SCORE, OnlineResolver
 from mapper.parallel import iter_records, parse_many
 from mapper.paths import geodata_dir
 from mapper.records import Record, make_record
-from mapper.render import MAP_FILES, preload, stage_page
+from mapper.render import MAP_FILES, preload, stage_page, write_summary
 from mapper.render.data import MAX_EXCERPTS, TEXT_BUDGET, effective_cap, payload_from_fragments
 from mapper.scan import Entry, scan
 from mapper.store import places_frame_of
@@ -177,15 +180,6 @@ def _build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str]
         # whether the articles' texts fit in the page or only the passages it quotes.
         cap = effective_cap(index.excerpt_counts(), asked)
         partial = index.total_chars() > TEXT_BUDGET
-        # What the map shows of each place: refreshed for the places this build touched,
-        # or for all of them if the last refresh was not of the index as it was.
-        came, left = {}, {}
-        stamp = _shown_stamp(digest, cap, partial)
-        if shown_before != _shown_stamp(digest_before, cap, partial):
-            came, left = index.refresh(None, cap, stamp, partial)
-        elif parsed or removed:
-            came, left = index.refresh(keys_touched | keys_parsed, cap, stamp, partial)
-        lap("index")
         export = parsed or removed or index.meta("exports") != exports.stamp(out, digest)
         draw = parsed or removed or index.meta("map") != _map_stamp(out, digest, title, cap)
         if export and previous is None:
@@ -195,36 +189,49 @@ def _build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str]
                 rec = make_record(stored.article, stored.mentions, stored.unresolved,
                                   pending=stored.pending)
                 spool.add(rec.article.id, rec.csv, rec.geojson)
-        places = (places_frame_of(index.place_counts(), parser.gazetteer) if export or draw
-                  else None)
-        # The exports are written beside this process while it draws the map.
-        written = Job(exports.write_exports, out, places, index.layout(), spool,
-                      previous=previous, dropped=[*removed, *(i for i in parsed if i in known)]
-                      ) if export else None
-        staged = []
+        # The exports and the table of places are written beside this process (from here:
+        # the mention files need no places) while it counts the places and draws the map,
+        # which replaces the old one once they are written and flushed.
+        layout = index.layout()
+        beside = Job(_write_beside, out, layout, spool, export=export, previous=previous,
+                     dropped=[*removed, *(i for i in parsed if i in known)], summary=draw,
+                     title=title) if export or draw else None
+        page = None
         try:
-            try:
-                if draw:
-                    articles, shown = index.map_fragments()
-                    omitted = index.omitted()
-                    lap("index")
-                    payload = payload_from_fragments(places, articles, shown, title=title,
-                                                     partial=partial, cap=cap, omitted=omitted)
-                    staged = stage_page(places, payload, len(articles), out, title=title)
-                    del payload, articles, shown  # not held while the exports are written
-                    lap("render")
-            finally:
-                if written is not None:  # waited for even when drawing failed
-                    written.result()
-                    lap("write")
+            # What the map shows of each place: refreshed for the places this build
+            # touched, or for all of them if the last refresh was not of the index as it was.
+            came, left = {}, {}
+            stamp = _shown_stamp(digest, cap, partial)
+            if shown_before != _shown_stamp(digest_before, cap, partial):
+                came, left = index.refresh(None, cap, stamp, partial)
+            elif parsed or removed:
+                came, left = index.refresh(keys_touched | keys_parsed, cap, stamp, partial)
+            lap("index")
+            if beside is not None:
+                places = places_frame_of(index.place_counts(), parser.gazetteer)
+                beside.send(places)
+            if draw:
+                articles, shown = index.map_fragments()
+                omitted = index.omitted()
+                lap("index")
+                payload = payload_from_fragments(places, articles, shown, title=title,
+                                                 partial=partial, cap=cap, omitted=omitted)
+                page = stage_page(places, payload, out, title=title)
+                del payload, articles, shown  # not held while the exports are written
+                lap("render")
+            if beside is not None:
+                beside.result()
+                lap("write")
         except BaseException:
-            for file in staged:
-                file.discard()
+            if page is not None:
+                page.discard()
+            if beside is not None:  # ended, whatever it was doing
+                with contextlib.suppress(Exception):
+                    beside.result()
             raise
-        # The map replaces the old one once the exports are written (and flushed).
-        for file in staged:
-            file.commit()
-        lap("render")
+        if page is not None:
+            page.commit()
+            lap("render")
         if export:
             index.set_meta("exports", exports.stamp(out, digest))
         if draw:
@@ -283,6 +290,25 @@ def _parse(index: ArticleIndex, entries: list[Entry], root: str | os.PathLike[st
         if progress and (done % BATCH == 0 or done == total):
             progress(done, total)
     return parsed, problems, keys
+
+
+def _write_beside(receive: Receive, out: Path, layout: exports.Layout, spool: Spool, *,
+                  export: bool, previous: exports.Layout | None, dropped: list[str],
+                  summary: bool, title: str) -> None:
+    """What a build writes while it draws the map (see :mod:`mapper.background`): the
+    exports, then ``places.html`` (last: a failed export leaves the old table too). The
+    places frame arrives by ``receive()`` when the build has counted them."""
+    places: list[gpd.GeoDataFrame] = []
+
+    def frame() -> gpd.GeoDataFrame:
+        if not places:
+            places.append(receive())
+        return places[0]
+
+    if export:
+        exports.write_exports(out, frame, layout, spool, previous=previous, dropped=dropped)
+    if summary:
+        write_summary(frame(), len(layout), out, title=title)
 
 
 def _ready_parser(gazetteer: Gazetteer | None) -> Geoparser:

@@ -8,14 +8,23 @@ from pathlib import Path
 import pytest
 
 import mapper.background as background
-from mapper.background import Job
+from mapper.background import Job, Receive
 
 
-def _write(path: Path, text: str) -> None:
+def _write(receive: Receive, path: Path, text: str) -> None:
     path.write_text(text)
 
 
-def _fail(message: str) -> None:
+def _write_received(receive: Receive, path: Path) -> None:
+    first, second = receive(), receive()
+    path.write_text(f"{first} {second}")
+
+
+def _receive_once_more(receive: Receive) -> None:
+    receive()
+
+
+def _fail(receive: Receive, message: str) -> None:
     raise OSError(28, message)
 
 
@@ -28,11 +37,11 @@ class _Unpicklable(Exception):
         raise TypeError("cannot pickle this")
 
 
-def _fail_unpicklable() -> None:
+def _fail_unpicklable(receive: Receive) -> None:
     raise _Unpicklable("no space left", lambda: None)
 
 
-def _die() -> None:
+def _die(receive: Receive) -> None:
     os._exit(3)
 
 
@@ -66,3 +75,17 @@ def test_a_child_that_dies_without_a_word_is_an_error() -> None:
     job = Job(_die)
     with pytest.raises(RuntimeError, match="exit code 3"):
         job.result()
+
+
+def test_what_the_caller_sends_later_arrives_in_order(tmp_path: Path, where: str) -> None:
+    job = Job(_write_received, tmp_path / "out.txt")
+    job.send({"places": 3})
+    job.send([1, 2])
+    job.result()
+    assert (tmp_path / "out.txt").read_text() == "{'places': 3} [1, 2]"
+
+
+def test_a_caller_that_sends_nothing_more_ends_the_job(where: str) -> None:
+    job = Job(_receive_once_more)
+    with pytest.raises(EOFError):
+        job.result()  # closes the job: the function's receive() raises

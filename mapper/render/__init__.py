@@ -24,7 +24,7 @@ from mapper.render.elements import Explorer, InlineLeaflet, fix_ids
 from mapper.render.summary import render_summary
 
 __all__ = ["MAP_FILES", "preload", "render_html", "render_page", "stage_page", "write_map",
-           "write_page"]
+           "write_page", "write_summary"]
 
 #: The files :func:`write_map` writes.
 MAP_FILES = ("index.html", "places.html")
@@ -136,22 +136,21 @@ def write_map(
 def write_page(places: gpd.GeoDataFrame, payload: str, n_articles: int, out_dir: Path, *,
                title: str = "mapper") -> Path:
     """:func:`write_map` of a finished payload, for a corpus of ``n_articles``."""
-    staged = stage_page(places, payload, n_articles, out_dir, title=title)
-    for file in staged:
-        file.commit()
-    return staged[0].path
+    page = stage_page(places, payload, Path(out_dir), title=title)
+    write_summary(places, n_articles, Path(out_dir), title=title)
+    page.commit()
+    return page.path
 
 
-def stage_page(places: gpd.GeoDataFrame, payload: str, n_articles: int, out_dir: Path, *,
-               title: str = "mapper") -> list[atomic.Staged]:
-    """The files of :func:`write_page` (:data:`MAP_FILES`), written beside their targets
-    and not yet in place (see :class:`mapper.atomic.Staged`)."""
-    out_dir = Path(out_dir)
-    staged = [atomic.Staged(out_dir / MAP_FILES[0], render_page(places, payload, title=title))]
-    try:
-        staged.append(atomic.Staged(out_dir / MAP_FILES[1],
-                                    render_summary(places, n_articles, title=title)))
-    except BaseException:
-        staged[0].discard()
-        raise
-    return staged
+def stage_page(places: gpd.GeoDataFrame, payload: str, out_dir: Path, *,
+               title: str = "mapper") -> atomic.Staged:
+    """``index.html`` of a finished payload, written beside its target and not yet in
+    place (see :class:`mapper.atomic.Staged`)."""
+    return atomic.Staged(Path(out_dir) / MAP_FILES[0], render_page(places, payload, title=title))
+
+
+def write_summary(places: gpd.GeoDataFrame, n_articles: int, out_dir: Path, *,
+                  title: str = "mapper") -> None:
+    """Atomically write ``places.html``, the table of the places."""
+    atomic.write_text(Path(out_dir) / MAP_FILES[1], render_summary(places, n_articles,
+                                                                    title=title))
