@@ -27,14 +27,21 @@ Receive = Callable[[], Any]
 
 class Job:
     """``fn(receive, *args, **kwargs)`` running beside the caller; :meth:`result` waits
-    for it. ``receive()`` returns, in order, what the caller hands over with :meth:`send`."""
+    for it. ``receive()`` returns, in order, what the caller hands over with :meth:`send`.
 
-    def __init__(self, fn: Callable[..., None], *args: Any, **kwargs: Any) -> None:
+    ``fork=False`` runs it in a thread anyway. A forked child shares the caller's memory
+    only until one of them writes to it: as the caller goes on (and Python writes to every
+    object it touches), the child is left holding a private copy of what the caller's heap
+    was, up to all of it.
+    """
+
+    def __init__(self, fn: Callable[..., None], *args: Any, fork: bool = True,
+                 **kwargs: Any) -> None:
         self._future: Future | None = None
         self._process = None
         # Linux only: macOS can fork, but a forked child of a process that has used some of
         # its system frameworks may crash (why Python spawns there by default).
-        if sys.platform != "linux" or "fork" not in mp.get_all_start_methods():
+        if not fork or sys.platform != "linux" or "fork" not in mp.get_all_start_methods():
             self._queue: queue.Queue = queue.Queue()
 
             def receive_here() -> Any:

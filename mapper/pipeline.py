@@ -191,11 +191,15 @@ def _build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str]
                 spool.add(rec.article.id, rec.csv, rec.geojson)
         # The exports and the table of places are written beside this process (from here:
         # the mention files need no places) while it counts the places and draws the map,
-        # which replaces the old one once they are written and flushed.
+        # which replaces the old one once they are written and flushed. In a forked child
+        # when they are spliced (a second of work at 10,000 articles, half of it holding
+        # the GIL); in a thread when they are written from scratch, as after a cold parse:
+        # a child would end up with a copy of this process's heap, half a gigabyte by then.
         layout = index.layout()
         beside = Job(_write_beside, out, layout, spool, export=export, previous=previous,
                      dropped=[*removed, *(i for i in parsed if i in known)], summary=draw,
-                     title=title) if export or draw else None
+                     title=title, fork=previous is not None or not export
+                     ) if export or draw else None
         page = None
         try:
             # What the map shows of each place: refreshed for the places this build
