@@ -6,7 +6,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -79,13 +79,18 @@ def remove_stale(folder: str | os.PathLike[str], older_than: float = 3600.0) -> 
             continue
 
 
+#: Characters :class:`Staged` encodes at a time.
+_CHUNK = 1 << 20
+
+
 class Staged:
     """A new version of ``path``, written to a temporary file beside it: :meth:`commit`
     puts it in place, :meth:`discard` drops it. A build stages its map while the exports
     are written and replaces it once they are: the map's fsync then no longer waits behind
     the 500 MB the exports are flushing, and a failed export leaves the old map too."""
 
-    def __init__(self, path: str | os.PathLike[str], text: str) -> None:
+    def __init__(self, path: str | os.PathLike[str], parts: Iterable[str]) -> None:
+        """Write ``parts`` (UTF-8), one after the other, beside ``path``."""
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd, self._tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp",
@@ -93,7 +98,9 @@ class Staged:
         try:
             os.chmod(self._tmp, file_mode())
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                fh.write(text)
+                for part in parts:  # a megabyte at a time: no UTF-8 copy of a whole part
+                    for at in range(0, len(part), _CHUNK):
+                        fh.write(part[at:at + _CHUNK])
         except BaseException:
             self.discard()
             raise

@@ -72,12 +72,14 @@ def render_html(
     (see :func:`mapper.render.data.payload_json`)."""
     payload = data.payload_json(places, excerpts, articles, title=title,
                                 max_excerpts=max_excerpts)
-    return render_page(places, payload, title=title, geodata=geodata)
+    return "".join(render_page(places, payload, title=title, geodata=geodata))
 
 
 def render_page(places: gpd.GeoDataFrame, payload: str, *, title: str = "mapper",
-                geodata: Path | None = None) -> str:
-    """The explorer page of ``places`` and a finished payload (:mod:`.data`)."""
+                geodata: Path | None = None) -> list[str]:
+    """The explorer page of ``places`` and a finished payload (:mod:`.data`), in parts to
+    be written one after the other (joined, the page of 100,000 articles was one more
+    copy of 25 MB, and its UTF-8 another)."""
     if places.crs is not None and places.crs.to_epsg() != 4326:
         places = places.to_crs(4326)
     fmap = _offline_map()
@@ -109,7 +111,7 @@ def render_page(places: gpd.GeoDataFrame, payload: str, *, title: str = "mapper"
     html = csp.add_policy(fmap.get_root().render(), [TILES.build_url()])
     head, rest = html.split(_PAYLOAD)
     middle, tail = rest.split(_GEO)
-    return "".join([head, payload, middle, geo, tail])
+    return [head, payload, middle, geo, tail]
 
 
 #: Where :func:`render_page` puts the payloads: no text of the page can hold them, as the
