@@ -5,15 +5,76 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 
+class Batch:
+    """New versions of files, written beside their targets and put in place together,
+    later: :meth:`commit` renames each over its target (in the order they were written),
+    :meth:`discard` deletes them. A build writes its exports, its table of places and its
+    map this way, and replaces them only once every one is written: a failure anywhere
+    leaves all the old ones.
+
+    ``flush_on_commit``: the files are fsynced by :meth:`commit`, not when written (the
+    map's fsync, done while the exports flushed 500 MB, waited behind theirs).
+    """
+
+    def __init__(self, flush_on_commit: bool = False) -> None:
+        self.flush_on_commit = flush_on_commit
+        self._files: list[tuple[str, Path]] = []
+        self._lock = threading.Lock()  # threads of one build write into it at once
+
+    def add(self, tmp: str, target: Path) -> None:
+        with self._lock:
+            self._files.append((tmp, target))
+
+    def written(self, target: str | os.PathLike[str]) -> Path:
+        """The temporary file that is to replace ``target``."""
+        with self._lock:
+            return next(Path(tmp) for tmp, t in self._files if t == Path(target))
+
+    def hand_to(self, other: Batch | None) -> None:
+        """Leave this batch's files to ``other`` to put in place (None: put them now)."""
+        if other is None:
+            self.commit()
+            return
+        with self._lock:
+            files, self._files = self._files, []
+        for tmp, target in files:
+            other.add(tmp, target)
+
+    def commit(self) -> None:
+        with self._lock:
+            files, self._files = self._files, []
+        try:
+            for tmp, target in files:
+                if self.flush_on_commit:
+                    fd = os.open(tmp, os.O_RDONLY)
+                    try:
+                        os.fsync(fd)
+                    finally:
+                        os.close(fd)
+                os.replace(tmp, target)
+        finally:
+            for tmp, _ in files:
+                Path(tmp).unlink(missing_ok=True)  # those not renamed, after a failure
+
+    def discard(self) -> None:
+        with self._lock:
+            files, self._files = self._files, []
+        for tmp, _ in files:
+            Path(tmp).unlink(missing_ok=True)
+
+
 @contextmanager
-def replacing(path: str | os.PathLike[str], mode: str = "w") -> Iterator:
-    """Open a temporary file beside ``path``; on success rename it over ``path``.
+def replacing(path: str | os.PathLike[str], mode: str = "w",
+              batch: Batch | None = None) -> Iterator:
+    """Open a temporary file beside ``path``; on success rename it over ``path`` (or, with
+    ``batch``, leave that to :meth:`Batch.commit`).
 
     On an exception (or Ctrl-C) the temporary file is removed and ``path`` is untouched.
     """
@@ -27,8 +88,12 @@ def replacing(path: str | os.PathLike[str], mode: str = "w") -> Iterator:
         with os.fdopen(fd, mode, **kwargs) as fh:
             yield fh
             fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
+            if batch is None or not batch.flush_on_commit:
+                os.fsync(fh.fileno())
+        if batch is None:
+            os.replace(tmp, target)
+        else:
+            batch.add(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -79,53 +144,24 @@ def remove_stale(folder: str | os.PathLike[str], older_than: float = 3600.0) -> 
             continue
 
 
-#: Characters :class:`Staged` encodes at a time.
+#: Characters :func:`write_parts` encodes at a time.
 _CHUNK = 1 << 20
 
 
-class Staged:
-    """A new version of ``path``, written to a temporary file beside it: :meth:`commit`
-    puts it in place, :meth:`discard` drops it. A build stages its map while the exports
-    are written and replaces it once they are: the map's fsync then no longer waits behind
-    the 500 MB the exports are flushing, and a failed export leaves the old map too."""
-
-    def __init__(self, path: str | os.PathLike[str], parts: Iterable[str]) -> None:
-        """Write ``parts`` (UTF-8), one after the other, beside ``path``."""
-        self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, self._tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp",
-                                         dir=self.path.parent)
-        try:
-            os.chmod(self._tmp, file_mode())
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-                for part in parts:  # a megabyte at a time: no UTF-8 copy of a whole part
-                    for at in range(0, len(part), _CHUNK):
-                        fh.write(part[at:at + _CHUNK])
-        except BaseException:
-            self.discard()
-            raise
-
-    def commit(self) -> None:
-        """fsync the new version and rename it over ``path``."""
-        try:
-            fd = os.open(self._tmp, os.O_RDONLY)
-            try:
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            os.replace(self._tmp, self.path)
-        except BaseException:
-            self.discard()
-            raise
-
-    def discard(self) -> None:
-        Path(self._tmp).unlink(missing_ok=True)
-
-
-def write_text(path: str | os.PathLike[str], text: str) -> None:
+def write_text(path: str | os.PathLike[str], text: str, batch: Batch | None = None) -> None:
     """Atomically replace ``path`` with ``text`` (UTF-8)."""
-    with replacing(path) as fh:
+    with replacing(path, batch=batch) as fh:
         fh.write(text)
+
+
+def write_parts(path: str | os.PathLike[str], parts: Iterable[str],
+                batch: Batch | None = None) -> None:
+    """:func:`write_text` of ``parts`` one after the other, a megabyte of UTF-8 at a time
+    (a 25 MB page joined and encoded whole was two more copies of it)."""
+    with replacing(path, batch=batch) as fh:
+        for part in parts:
+            for at in range(0, len(part), _CHUNK):
+                fh.write(part[at:at + _CHUNK])
 
 
 def write_bytes(path: str | os.PathLike[str], data: bytes) -> None:

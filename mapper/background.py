@@ -13,6 +13,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import queue
 import sys
+import threading
 import traceback
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -23,6 +24,31 @@ _CLOSED = object()
 
 #: ``receive()``: the next value the caller sent; EOFError once it closed the job instead.
 Receive = Callable[[], Any]
+
+
+def _drained(inbox: Any) -> Receive:
+    """``receive()`` for a child: a thread reads the caller's pipe as things arrive, so
+    the caller never waits for the child to ask (a pickled frame is more than a pipe
+    holds)."""
+    arrived: queue.Queue = queue.Queue()
+
+    def drain() -> None:
+        try:
+            while True:
+                arrived.put((True, inbox.recv()))
+        except (EOFError, OSError):
+            arrived.put((False, None))
+
+    threading.Thread(target=drain, name="mapper-inbox", daemon=True).start()
+
+    def receive() -> Any:
+        more, value = arrived.get()
+        if not more:
+            arrived.put((False, None))  # and for every later call
+            raise EOFError("the caller closed the job")
+        return value
+
+    return receive
 
 
 class Job:
@@ -61,7 +87,7 @@ class Job:
         def run() -> None:
             self._inbox.close()  # the child's copy of the caller's end
             try:
-                fn(inbox.recv, *args, **kwargs)
+                fn(_drained(inbox), *args, **kwargs)
                 sender.send(None)
             except BaseException as exc:  # noqa: BLE001 - handed to the caller, who raises it
                 try:
@@ -75,11 +101,16 @@ class Job:
         inbox.close()
 
     def send(self, value: Any) -> None:
-        """Hand ``value`` to the function (pickled, to a child process)."""
+        """Hand ``value`` to the function (pickled, to a child process). A child that
+        failed meanwhile raises its error here."""
         if self._future is not None:
             self._queue.put(value)
-        else:
+            return
+        try:
             self._inbox.send(value)
+        except OSError:  # the child is gone (a broken pipe): say why it went
+            self.result()
+            raise
 
     def close(self) -> None:
         """Send nothing more: a ``receive()`` still to come raises EOFError."""

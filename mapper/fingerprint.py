@@ -46,14 +46,19 @@ def fingerprint(gazetteer: Gazetteer | Path, online: str = "") -> str:
     a build opens its index while the gazetteer is still loading)."""
     h = hashlib.sha256(_CODE)
     folder = gazetteer if isinstance(gazetteer, Path) else getattr(gazetteer, "_folder", None)
+    in_memory = folder is None and not isinstance(gazetteer, Path)
     for name in GEODATA:
         path = Path(folder or geodata_dir()) / name
         try:
             h.update(name.encode() + b"\0" + path.read_bytes())
-        except OSError as exc:  # before the index is opened (and found stale) for nothing
+        except OSError as exc:
+            if in_memory:  # files it was not read from
+                h.update(name.encode() + b"\0-")
+                continue
+            # Said before the index is opened (and found stale) for nothing.
             raise GazetteerError(f"cannot read the gazetteer in {path.parent}: {exc}. "
                                  "Rebuild it with `python geodata/build.py`.") from exc
-    if folder is None and not isinstance(gazetteer, Path):  # made in memory: no files
+    if in_memory:
         h.update(str(len(gazetteer)).encode())
     for package in PACKAGES:
         try:

@@ -195,14 +195,9 @@ class Gazetteer:
         """The gazetteer row of a place as plain Python values (geopy's ``raw``)."""
         return self._table.slice(int(place_id), 1).to_pylist()[0] | {"id": int(place_id)}
 
-    def alternates(self, place_key: str) -> tuple[str, ...]:
-        """Alternate spellings of a place (for the map's search box); read on first use."""
-        joined, = self.alternate_names([place_key])
-        return tuple(joined.split("|")) if joined else ()
-
     def alternate_names(self, place_keys: Sequence[str]) -> list[str]:
-        """:meth:`alternates` of many places at once, each joined by ``|`` ("" for none or
-        an unknown key): one take from the column, not a pyarrow scalar per place."""
+        """Alternate spellings of each place (for the map's search box), joined by ``|``
+        ("" for none or an unknown key); read on first use, in one take from the column."""
         rows = [self.find_key(k) for k in place_keys]
         if self._alternates is None:
             if self._folder is None:

@@ -238,16 +238,6 @@ class ArticleIndex:
                            "(SELECT count(*) FROM places), (SELECT count(*) FROM mentions), "
                            "(SELECT count(*) FROM unresolved)")[0]
 
-    def articles(self, with_text: bool) -> list[Article]:
-        """Every article by id; their texts only ``with_text`` (else ``""``)."""
-        if with_text:
-            sql = ("SELECT a.id, a.sha256, a.path, a.title, a.date, t.text FROM articles a "
-                   "JOIN texts t ON t.article_id = a.id ORDER BY a.id")
-        else:
-            sql = "SELECT id, sha256, path, title, date, '' FROM articles ORDER BY id"
-        return [Article(aid, path, title, dt.date.fromisoformat(date) if date else None, t, sha)
-                for aid, sha, path, title, date, t in self._query(sql)]
-
     def total_chars(self) -> int:
         """The length of all the articles' texts together."""
         (total,), = self._query("SELECT coalesce(sum(chars), 0) FROM articles")

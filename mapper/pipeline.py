@@ -28,7 +28,7 @@ from pathlib import Path
 import geopandas as gpd
 
 from mapper import exports
-from mapper.atomic import remove_stale
+from mapper.atomic import Batch, remove_stale
 from mapper.background import Job, Receive
 from mapper.corpus import DEFAULT_MAX_BYTES, Problem, read_article
 from mapper.errors import ArticleError, IndexCorruptError, MapperWarning
@@ -106,14 +106,14 @@ def build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str],
     options = dict(gazetteer=gazetteer, title=title, jobs=jobs, online=online,
                    progress=progress, scheduler=scheduler, timings=timings,
                    max_excerpts=max_excerpts, max_bytes=max_bytes)
-    try:
-        with _fewer_collections():
+    with _fewer_collections():
+        try:
             return _build(articles_dir, out_dir, **options)
-    except IndexCorruptError as exc:
-        # Found damaged while in use: the index only holds derived data, start it again.
-        message = f"article index rebuilt from scratch: {exc}"
-        discard_index(Path(out_dir) / INDEX_NAME)
-        result = _build(articles_dir, out_dir, **options)
+        except IndexCorruptError as exc:
+            # Found damaged while in use: the index only holds derived data, start again.
+            message = f"article index rebuilt from scratch: {exc}"
+            discard_index(Path(out_dir) / INDEX_NAME)
+            result = _build(articles_dir, out_dir, **options)
         warnings.warn(message, MapperWarning, stacklevel=2)
         return dataclasses.replace(result, warnings=(message, *result.warnings))
 
@@ -131,7 +131,22 @@ def _build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str]
     # in C: Parquet, msgpack, GEOS).
     loader = ThreadPoolExecutor(2, thread_name_prefix="mapper-load")
     loading = [loader.submit(_ready_parser, gazetteer), loader.submit(preload)]
-    loader.shutdown(wait=False)
+    try:
+        return _build_loading(articles_dir, out, loader, loading, gazetteer=gazetteer,
+                              title=title, jobs=jobs, online=online, progress=progress,
+                              scheduler=scheduler, lap=lap, max_excerpts=max_excerpts,
+                              max_bytes=max_bytes)
+    finally:
+        loader.shutdown(wait=True)  # a build that failed early: not a load running on
+
+
+def _build_loading(articles_dir: str | os.PathLike[str], out: Path,
+                   loader: ThreadPoolExecutor, loading: list[futures.Future], *,
+                   gazetteer: Gazetteer | None, title: str, jobs: int,
+                   online: OnlineResolver | None, progress: Progress | None,
+                   scheduler: object, lap: _Laps, max_excerpts: int | None,
+                   max_bytes: int) -> BuildResult:
+    """:func:`_build` once the gazetteer and the basemap are loading (``loading``)."""
     notes: list[str] = []
     index, reason = ArticleIndex.open(out / INDEX_NAME, fingerprint(
         gazetteer or geodata_dir(), online.identity if online else ""))
@@ -170,6 +185,7 @@ def _build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str]
         # Both loads end before anything forks (the parse pool, the exports): a child must
         # not start with a lock that a thread of its parent held.
         futures.wait(loading)
+        loader.shutdown(wait=True)  # its threads gone too
         parser = loading[0].result()  # a failed preload: the map says why, when drawn
         lap("gazetteer")
         parsed, failed, keys_parsed = _parse(index, to_parse, articles_dir, max_bytes, parser,
@@ -201,11 +217,12 @@ def _build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str]
         # the GIL); in a thread when they are written from scratch, as after a cold parse:
         # a child would end up with a copy of this process's heap, half a gigabyte by then.
         layout = index.layout()
+        spool.flush()  # by this process: a forked child would flush a copy of the buffers
         beside = Job(_write_beside, out, layout, spool, export=export, previous=previous,
                      dropped=[*removed, *(i for i in parsed if i in known)], summary=draw,
                      title=title, fork=previous is not None or not export
                      ) if export or draw else None
-        page = None
+        page = Batch(flush_on_commit=True)  # its fsync after theirs, not behind them
         try:
             # What the map shows of each place: refreshed for the places this build
             # touched, or for all of them if the last refresh was not of the index as it was.
@@ -225,22 +242,22 @@ def _build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str]
                 lap("index")
                 payload = payload_from_fragments(places, articles, shown, title=title,
                                                  partial=partial, cap=cap, omitted=omitted)
-                page = stage_page(places, payload, out, title=title)
+                stage_page(places, payload, out, title=title, batch=page)
                 del payload, articles, shown  # not held while the exports are written
                 lap("render")
             if beside is not None:
+                beside.send(_COMMIT)  # all is written: the exports go in place, then the map
                 beside.result()
                 lap("write")
         except BaseException:
-            if page is not None:
-                page.discard()
-            if beside is not None:  # ended, whatever it was doing
+            page.discard()
+            if beside is not None:  # told nothing more, it discards what it wrote
+                beside.close()
                 with contextlib.suppress(Exception):
                     beside.result()
             raise
-        if page is not None:
-            page.commit()
-            lap("render")
+        page.commit()
+        lap("render")
         if export:
             index.set_meta("exports", exports.stamp(out, digest))
         if draw:
@@ -301,12 +318,18 @@ def _parse(index: ArticleIndex, entries: list[Entry], root: str | os.PathLike[st
     return parsed, problems, keys
 
 
+#: What a build sends :func:`_write_beside` once its map is written too.
+_COMMIT = "commit"
+
+
 def _write_beside(receive: Receive, out: Path, layout: exports.Layout, spool: Spool, *,
                   export: bool, previous: exports.Layout | None, dropped: list[str],
                   summary: bool, title: str) -> None:
     """What a build writes while it draws the map (see :mod:`mapper.background`): the
-    exports, then ``places.html`` (last: a failed export leaves the old table too). The
-    places frame arrives by ``receive()`` when the build has counted them."""
+    exports and ``places.html``, put in place when the build, its map written, sends
+    :data:`_COMMIT` (it then puts the map in place itself); anything else, or nothing,
+    and they are discarded. The places frame arrives first, once the build has counted
+    the places."""
     places: list[gpd.GeoDataFrame] = []
 
     def frame() -> gpd.GeoDataFrame:
@@ -314,10 +337,21 @@ def _write_beside(receive: Receive, out: Path, layout: exports.Layout, spool: Sp
             places.append(receive())
         return places[0]
 
-    if export:
-        exports.write_exports(out, frame, layout, spool, previous=previous, dropped=dropped)
-    if summary:
-        write_summary(frame(), len(layout), out, title=title)
+    batch = Batch()
+    try:
+        if export:
+            exports.write_exports(out, frame, layout, spool, previous=previous,
+                                  dropped=dropped, batch=batch)
+        if summary:
+            write_summary(frame(), len(layout), out, title=title, batch=batch)
+        frame()  # the places come before the word, whatever was written
+        word = receive()
+        if not (isinstance(word, str) and word == _COMMIT):
+            raise RuntimeError(f"the build sent {word!r}, not the word to commit")
+        batch.commit()
+    except BaseException:
+        batch.discard()
+        raise
 
 
 def _ready_parser(gazetteer: Gazetteer | None) -> Geoparser:
@@ -403,13 +437,16 @@ def _fewer_collections() -> Iterator[None]:
     out of the passes and young objects are collected less often; all is put back after.
     """
     threshold = gc.get_threshold()
-    gc.freeze()
+    ours = gc.get_freeze_count() == 0  # a caller that froze objects itself: left as it is
+    if ours:
+        gc.freeze()
     gc.set_threshold(max(threshold[0], 50_000), *threshold[1:])
     try:
         yield
     finally:
         gc.set_threshold(*threshold)
-        gc.unfreeze()
+        if ours:
+            gc.unfreeze()
 
 
 class _Laps:

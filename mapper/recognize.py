@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import NamedTuple
 
 from wordfreq import get_frequency_dict
@@ -113,8 +115,10 @@ def _common_english() -> frozenset[str]:
     Made from two word lists that take 0.2 s to load at every start (before the first
     article), it is kept in :func:`mapper.paths.cache_dir` under the versions of the
     packages it comes from and read back in milliseconds."""
+    # Named by what makes it: the two packages' versions and this module's code.
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
     name = (f"common-words-english-words-{_version('english-words')}-wordfreq-"
-            f"{_version('wordfreq')}-zipf-{COMMON_ZIPF}.txt")
+            f"{_version('wordfreq')}-{code}.txt")
     path = cache_dir() / name
     try:
         count, *lines = path.read_text(encoding="utf-8").split("\n")

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from mapper.atomic import replacing
+from mapper.atomic import Batch, replacing
 
 #: Bytes per read when the kernel cannot copy between the two files itself.
 _BLOCK = 1 << 20
@@ -30,14 +30,15 @@ class Piece:
 
 
 def splice(path: str | os.PathLike[str], head: bytes, pieces: Iterable[Piece],
-           tail: bytes = b"", sep: bytes = b"") -> None:
+           tail: bytes = b"", sep: bytes = b"", batch: Batch | None = None) -> None:
     """Atomically replace ``path`` with ``head``, the pieces joined by ``sep``, ``tail``.
 
+    With ``batch``, the new file is put in place by :meth:`~mapper.atomic.Batch.commit`.
     Empty pieces are left out (no separator for them). Consecutive pieces of one file that
     are ``sep`` apart are copied as one range, so the file is assumed to hold ``sep``
     between them: true of a file this function wrote with the same ``sep``.
     """
-    with replacing(Path(path), "wb") as fh:
+    with replacing(Path(path), "wb", batch=batch) as fh:
         out = fh.fileno()
         _write(out, head)
         run: Piece | None = None

@@ -2,12 +2,30 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
 import pytest
 from buildkit import snapshot_geodata
 
 import mapper.pipeline as pipeline
 from mapper.gazetteer import Gazetteer
 from mapper.parallel import iter_records
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """What mapper keeps between runs (the common-word list, geocoder answers) goes to a
+    folder of this test session, for its builds in subprocesses too, not the user's."""
+    folder = tmp_path_factory.mktemp("cache")
+    before = os.environ.get("MAPPER_CACHE_DIR")
+    os.environ["MAPPER_CACHE_DIR"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("MAPPER_CACHE_DIR", None)
+    else:
+        os.environ["MAPPER_CACHE_DIR"] = before
 
 
 @pytest.fixture(scope="module")

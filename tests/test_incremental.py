@@ -24,7 +24,7 @@ from buildkit import (
 import mapper.pipeline as pipeline
 from mapper.errors import MapperWarning
 from mapper.gazetteer import Gazetteer
-from mapper.index import INDEX_NAME
+from mapper.index import INDEX_NAME, ArticleIndex
 
 pytestmark = pytest.mark.usefixtures("stable_geodata")
 
@@ -343,3 +343,36 @@ def test_index_damaged_where_only_a_build_looks_is_rebuilt(tmp_path: Path,
     assert sorted(parses) == ["dhaka.txt", "lima.txt"]
     assert "malformed" in result.warnings[0] or "not a database" in result.warnings[0]
     assert outputs(out) == cold
+
+
+@pytest.mark.parametrize("where", ["refreshing the map tables", "drawing the map"])
+def test_a_build_that_fails_after_the_exports_started_replaces_nothing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str) -> None:
+    corpus = write_articles(tmp_path / "corpus", ["dhaka.txt", "lima.txt"])
+    out = tmp_path / "out"
+    pipeline.build(corpus, out)
+    before = outputs(out)
+    write_articles(corpus, ["oslo.txt"])
+
+    def full(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    if where == "drawing the map":
+        monkeypatch.setattr(pipeline, "stage_page", full)
+    else:
+        monkeypatch.setattr(ArticleIndex, "refresh", full)
+    with pytest.raises(OSError, match="No space left"):
+        pipeline.build(corpus, out)
+    # The exports were being written beside the build (spliced, in a child): none of them,
+    # nor the table of places, is put in place; nothing temporary is left.
+    assert outputs(out) == before
+    assert [p.name for p in out.iterdir() if p.name.startswith(".")] == []
+    monkeypatch.undo()
+    # Oslo's parse was committed before the failure: the next build only draws it.
+    assert pipeline.build(corpus, out).parsed == 0
+    cold = tmp_path / "cold"
+    pipeline.build(corpus, cold)
+    got, want = outputs(out), outputs(cold)
+    for name in ("index.html", "places.html", "places.geojson", "mentions.csv",
+                 "mentions.geojson"):
+        assert got[name] == want[name], name

@@ -136,23 +136,24 @@ def write_map(
 
 
 def write_page(places: gpd.GeoDataFrame, payload: str, n_articles: int, out_dir: Path, *,
-               title: str = "mapper") -> Path:
-    """:func:`write_map` of a finished payload, for a corpus of ``n_articles``."""
-    page = stage_page(places, payload, Path(out_dir), title=title)
-    write_summary(places, n_articles, Path(out_dir), title=title)
-    page.commit()
-    return page.path
-
-
-def stage_page(places: gpd.GeoDataFrame, payload: str, out_dir: Path, *,
-               title: str = "mapper") -> atomic.Staged:
-    """``index.html`` of a finished payload, written beside its target and not yet in
-    place (see :class:`mapper.atomic.Staged`)."""
-    return atomic.Staged(Path(out_dir) / MAP_FILES[0], render_page(places, payload, title=title))
+               title: str = "mapper", batch: atomic.Batch | None = None) -> Path:
+    """:func:`write_map` of a finished payload, for a corpus of ``n_articles``. With
+    ``batch``, the pages are put in place by :meth:`~mapper.atomic.Batch.commit`."""
+    target = Path(out_dir) / MAP_FILES[0]
+    atomic.write_parts(target, render_page(places, payload, title=title), batch)
+    write_summary(places, n_articles, Path(out_dir), title=title, batch=batch)
+    return target
 
 
 def write_summary(places: gpd.GeoDataFrame, n_articles: int, out_dir: Path, *,
-                  title: str = "mapper") -> None:
+                  title: str = "mapper", batch: atomic.Batch | None = None) -> None:
     """Atomically write ``places.html``, the table of the places."""
-    atomic.write_text(Path(out_dir) / MAP_FILES[1], render_summary(places, n_articles,
-                                                                    title=title))
+    atomic.write_text(Path(out_dir) / MAP_FILES[1],
+                      render_summary(places, n_articles, title=title), batch)
+
+
+def stage_page(places: gpd.GeoDataFrame, payload: str, out_dir: Path, *,
+               title: str = "mapper", batch: atomic.Batch) -> None:
+    """``index.html`` of a finished payload, left to ``batch`` to put in place."""
+    atomic.write_parts(Path(out_dir) / MAP_FILES[0], render_page(places, payload, title=title),
+                       batch)

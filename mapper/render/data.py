@@ -168,14 +168,18 @@ def payload_json(
         row.append(dropped.get(row[0], 0))
     partial = sum(len(a.text) for a in ordered) > budget
     docs = _documents(ordered, kept, partial)
-    rows = [(place_index[ex.place_key], a,
-             excerpt_fragment(docs[a] if _is_slice(ordered[a], ex) else None, ex.start, ex.text,
-                              ex.marks))
+    rows = [_row(place_index[ex.place_key], a, excerpt_fragment(
+                docs[a] if _is_slice(ordered[a], ex) else None, ex.start, ex.text, ex.marks))
             for ex in kept for a in (article_index[ex.article_id],)]
     fragments = [article_fragment(a.id, a.title, a.date.isoformat() if a.date else None, doc)
                  for a, doc in zip(ordered, docs, strict=True)]
-    return _assemble(title, partial, cap, place_list, fragments,
-                     [f"[{p},{a},{frag}]" for p, a, frag in rows])
+    return _assemble(title, partial, cap, place_list, fragments, rows)
+
+
+def _row(place: int, article: int, fragment: str) -> str:
+    """An excerpt's row of the payload: its place's and article's positions, then its
+    fragment (:func:`mapper.passages.excerpt_fragment`)."""
+    return f"[{place},{article},{fragment}]"
 
 
 def _documents(ordered: Sequence[Article], kept: Sequence[Excerpt], partial: bool,
@@ -223,7 +227,7 @@ def payload_from_fragments(places: gpd.GeoDataFrame, articles: Sequence[tuple[st
     article_index = {aid: i for i, (aid, _) in enumerate(articles)}
     for row in place_list:
         row.append(omitted.get(row[0], 0))
-    rows = [f"[{p},{a},{frag}]" for key, aid, frag in shown
+    rows = [_row(p, a, frag) for key, aid, frag in shown
             if (p := place_index.get(key)) is not None
             and (a := article_index.get(aid)) is not None]
     return _assemble(title, partial, cap, place_list, [f for _, f in articles], rows)
