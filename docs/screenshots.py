@@ -22,7 +22,8 @@ def main() -> None:
         html = build(ROOT / "seeds", Path(tmp)).map_path
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         page = browser.new_page(viewport={"width": 1360, "height": 820})
-        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:") else r.abort())
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:")
+                   else r.abort())
         page.goto(html.as_uri() + "#place=gn%3A1138336")
         page.wait_for_function("document.documentElement.dataset.mapperReady === '1'")
         page.evaluate("void mapper.map.setView([32.5, 66], 5, {animate: false})")
