@@ -40,8 +40,9 @@ class PlaceCount:
     lat: float
     lon: float
     mentions: int
-    article_ids: tuple[str, ...]
-    """Sorted."""
+    n_articles: int
+    article_ids: str
+    """The ids of the articles, sorted, joined by ``|``."""
 
 
 def place_counts(mentions: Sequence[Mention]) -> list[PlaceCount]:
@@ -55,8 +56,8 @@ def place_counts(mentions: Sequence[Mention]) -> list[PlaceCount]:
         row["mentions"] += 1
         row["articles"].add(m.article_id)
     return [PlaceCount(r["place"].key, r["place"].name, r["place"].kind, r["place"].country,
-                       r["place"].lat, r["place"].lon, r["mentions"],
-                       tuple(sorted(r["articles"]))) for r in rows.values()]
+                       r["place"].lat, r["place"].lon, r["mentions"], len(r["articles"]),
+                       "|".join(sorted(r["articles"]))) for r in rows.values()]
 
 
 def places_frame(mentions: Sequence[Mention], gazetteer: Gazetteer | None = None,
@@ -75,8 +76,8 @@ def places_frame_of(counts: Sequence[PlaceCount], gazetteer: Gazetteer | None = 
     columns = {
         "key": keys, "name": [r.name for r in rows],
         "kind": [r.kind for r in rows], "country": [r.country for r in rows],
-        "mentions": [r.mentions for r in rows], "n_articles": [len(r.article_ids) for r in rows],
-        "article_ids": ["|".join(r.article_ids) for r in rows],
+        "mentions": [r.mentions for r in rows], "n_articles": [r.n_articles for r in rows],
+        "article_ids": [r.article_ids for r in rows],
         "alt_names": alternates,
     }
     # points_from_xy takes (x, y): longitude first. One call, not a Point per place.
