@@ -136,13 +136,11 @@ def write_map(
 
 
 def write_page(places: gpd.GeoDataFrame, payload: str, n_articles: int, out_dir: Path, *,
-               title: str = "mapper", batch: atomic.Batch | None = None) -> Path:
-    """:func:`write_map` of a finished payload, for a corpus of ``n_articles``. With
-    ``batch``, the pages are put in place by :meth:`~mapper.atomic.Batch.commit`."""
-    target = Path(out_dir) / MAP_FILES[0]
-    atomic.write_parts(target, render_page(places, payload, title=title), batch)
-    write_summary(places, n_articles, Path(out_dir), title=title, batch=batch)
-    return target
+               title: str = "mapper") -> Path:
+    """:func:`write_map` of a finished payload, for a corpus of ``n_articles``."""
+    stage_page(places, payload, out_dir, title=title)
+    write_summary(places, n_articles, Path(out_dir), title=title)
+    return Path(out_dir) / MAP_FILES[0]
 
 
 def write_summary(places: gpd.GeoDataFrame, n_articles: int, out_dir: Path, *,
@@ -153,7 +151,8 @@ def write_summary(places: gpd.GeoDataFrame, n_articles: int, out_dir: Path, *,
 
 
 def stage_page(places: gpd.GeoDataFrame, payload: str, out_dir: Path, *,
-               title: str = "mapper", batch: atomic.Batch) -> None:
-    """``index.html`` of a finished payload, left to ``batch`` to put in place."""
+               title: str = "mapper", batch: atomic.Batch | None = None) -> None:
+    """Atomically write ``index.html`` of a finished payload; with ``batch``, leave it to
+    :meth:`~mapper.atomic.Batch.commit` to put in place."""
     atomic.write_parts(Path(out_dir) / MAP_FILES[0], render_page(places, payload, title=title),
                        batch)
