@@ -32,10 +32,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from mapper.corpus import read_corpus
-from mapper.excerpts import sentences
-from mapper.gazetteer import DEMONYM
+from mapper.parse.excerpts import sentences
+from mapper.parse.gazetteer import DEMONYM
 from mapper.paths import geodata_dir
+from mapper.read.corpus import read_corpus
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -19,9 +19,9 @@ import threading
 import time
 from typing import Any
 
-import mapper.exports as exports
-import mapper.index as index
-import mapper.pipeline as pipeline
+import mapper.build.index as index
+import mapper.build.pipeline as pipeline
+import mapper.exports.write as exports
 
 #: (object, attribute, stage): what is wrapped to name the stage a thread is in.
 WRAPPED = [

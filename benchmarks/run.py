@@ -72,14 +72,14 @@ def goal_status(rows: list[dict]) -> list[str]:
 def child(corpus: str, out: str, jobs: int) -> None:
     """Run one build in this process and print its measurements as JSON."""
     started = time.perf_counter()
-    from mapper.pipeline import build
+    from mapper.build.pipeline import build
 
     imported = time.perf_counter()
     timings: dict[str, float] = {}
     cpu = time.process_time()
     result = build(corpus, out, jobs=jobs, timings=timings)
     cpu = time.process_time() - cpu
-    from mapper.parallel import shutdown_pool
+    from mapper.build.parallel import shutdown_pool
 
     shutdown_pool()  # so the workers' peak RSS is counted in RUSAGE_CHILDREN
     print(json.dumps({
@@ -97,10 +97,10 @@ def child_stream(corpus: str, parts: str, jobs: int) -> None:
     """Parse a corpus in batches straight into GeoParquet partitions, then aggregate the
     places from them: the parse path of a corpus too big to hold (prints JSON)."""
     started = time.perf_counter()
-    from mapper import partitions
-    from mapper.corpus import read_article
-    from mapper.geoparse import Geoparser
-    from mapper.parallel import iter_parse, shutdown_pool
+    from mapper.build import partitions
+    from mapper.build.parallel import iter_parse, shutdown_pool
+    from mapper.parse.geoparse import Geoparser
+    from mapper.read.corpus import read_article
 
     paths = sorted(Path(corpus).glob("*.txt"))
     out = Path(parts)
@@ -205,7 +205,7 @@ def snapshot_geodata(work: Path) -> Path:
     """A copy of ``geodata/`` that every build of this run reads (``MAPPER_GEODATA``), taken
     when the gazetteer loads: the folder may be rebuilt while the benchmark runs."""
     from mapper.errors import GazetteerError
-    from mapper.gazetteer import Gazetteer
+    from mapper.parse.gazetteer import Gazetteer
     from mapper.paths import geodata_dir
 
     target = work / "geodata"
@@ -224,9 +224,9 @@ def dask_check(corpus: Path, n: int) -> str:
     """Parse the first ``n`` articles in one process and on a 2-worker LocalCluster."""
     from distributed import Client, LocalCluster
 
-    from mapper.corpus import read_corpus
-    from mapper.geoparse import Geoparser
-    from mapper.parallel import parse_many
+    from mapper.build.parallel import parse_many
+    from mapper.parse.geoparse import Geoparser
+    from mapper.read.corpus import read_corpus
 
     articles = read_corpus(corpus)[0][:n]
     single = parse_many(articles, parser=Geoparser())

@@ -25,14 +25,14 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))  # run as a script from a checkout: import mapper.names
+sys.path.insert(0, str(HERE.parent))  # run as a script from a checkout: import mapper.parse.names
 
 import geopandas as gpd  # noqa: E402
 import shapes  # noqa: E402  (geodata/shapes.py, beside this file)
 import tables  # noqa: E402
 
-from mapper.geo import distance_km  # noqa: E402
-from mapper.names import is_latin, key  # noqa: E402
+from mapper.parse.geo import distance_km  # noqa: E402
+from mapper.parse.names import is_latin, key  # noqa: E402
 
 #: The kinds in the order their rows are written (coarsest first, as in mapper.models.KINDS).
 KIND_ORDER = ("continent", "region", "country", "admin1", "admin2", "city", "feature")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from mapper.names import key, variants
+from mapper.parse.names import key, variants
 
 if TYPE_CHECKING:
     from build import Row

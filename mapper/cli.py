@@ -13,8 +13,8 @@ from pathlib import Path
 
 import click
 
-from mapper.corpus import DEFAULT_MAX_BYTES
 from mapper.errors import MapperError
+from mapper.read.corpus import DEFAULT_MAX_BYTES
 
 EXIT_SKIPPED = 3
 
@@ -65,7 +65,7 @@ def _run_build(articles_dir: Path, out_dir: Path, *, title: str, jobs: int, quie
     ClickException on a library error. Returns the BuildResult."""
     import warnings
 
-    from mapper.pipeline import build as run_build
+    from mapper.build.pipeline import build as run_build
 
     if not articles_dir.is_dir():
         raise click.ClickException(f"{articles_dir}: no such folder of articles")
@@ -83,7 +83,7 @@ def _run_build(articles_dir: Path, out_dir: Path, *, title: str, jobs: int, quie
 
     try:
         if geocoder:
-            from mapper.online import make_resolver
+            from mapper.parse.online import make_resolver
 
             online = make_resolver(geocoder, geocoder_options)
         with warnings.catch_warnings(record=True) as caught:
@@ -170,7 +170,7 @@ def add(files: tuple[Path, ...], corpus_dir: Path, out_dir: Path, title: str, jo
 
     Example: mapper add ~/Downloads/kabul-airport.txt --to seeds --out maps
     """
-    from mapper.inbox import add_articles
+    from mapper.read.inbox import add_articles
 
     try:
         copied, present = add_articles(files, corpus_dir)
@@ -202,7 +202,7 @@ def watch(articles_dir: Path, out_dir: Path, title: str, jobs: int, max_excerpts
 
     Example: mapper watch seeds --out maps
     """
-    from mapper.watching import watch_folder
+    from mapper.read.watching import watch_folder
 
     options = dict(title=title, jobs=jobs, quiet=quiet, geocoder=geocoder,
                    geocoder_options=geocoder_options, max_excerpts=max_excerpts,
@@ -239,8 +239,8 @@ def parse(paths: tuple[Path, ...], fmt: str, jsonl_input) -> None:
 
     Example: mapper parse seeds/001_af361669c30f5528.txt
     """
-    from mapper.corpus import read_article, read_corpus
-    from mapper.geoparse import Geoparser
+    from mapper.parse.geoparse import Geoparser
+    from mapper.read.corpus import read_article, read_corpus
 
     if not paths and jsonl_input is None:
         raise click.UsageError("give article files or folders, or --jsonl-input FILE")
@@ -319,8 +319,8 @@ def evaluate(gold: Path, errors: bool, limit: int | None) -> None:
     """
     import time
 
-    from mapper.evaluate import format_report, read_gold, score
-    from mapper.geoparse import Geoparser
+    from mapper.parse.evaluate import format_report, read_gold, score
+    from mapper.parse.geoparse import Geoparser
 
     try:
         docs = read_gold(gold)
@@ -350,7 +350,7 @@ def lookup(name: str, limit: int, as_json: bool) -> None:
 
     Example: mapper lookup Lashkargah
     """
-    from mapper.gazetteer import default_gazetteer
+    from mapper.parse.gazetteer import default_gazetteer
 
     try:
         gaz = default_gazetteer()

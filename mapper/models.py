@@ -13,6 +13,11 @@ from dataclasses import dataclass, field
 #: The kinds of place the gazetteer knows, coarsest first.
 KINDS = ("continent", "region", "country", "admin1", "admin2", "city", "feature")
 
+#: Columns of the places GeoDataFrame (``mapper.build.places``) that the map and the exports
+#: are drawn from, besides its ``geometry`` (``Point(lon, lat)``, EPSG:4326).
+PLACE_COLUMNS = ["key", "name", "kind", "country", "mentions", "n_articles", "article_ids",
+                 "alt_names"]
+
 
 @dataclass(frozen=True)
 class Article:

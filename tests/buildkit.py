@@ -107,7 +107,7 @@ def snapshot_geodata(folder: Path) -> Path:
     import shutil
 
     from mapper.errors import GazetteerError
-    from mapper.gazetteer import Gazetteer
+    from mapper.parse.gazetteer import Gazetteer
     from mapper.paths import geodata_dir
 
     for _ in range(10):

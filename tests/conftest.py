@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from buildkit import snapshot_geodata
 
-import mapper.pipeline as pipeline
-from mapper.gazetteer import Gazetteer
-from mapper.parallel import iter_records
+import mapper.build.pipeline as pipeline
+from mapper.build.parallel import iter_records
+from mapper.parse.gazetteer import Gazetteer
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -1,4 +1,4 @@
-"""mapper.background: a function run beside the caller hands back what it raised."""
+"""mapper.build.background: a function run beside the caller hands back what it raised."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-import mapper.background as background
-from mapper.background import Job, Receive
+import mapper.build.background as background
+from mapper.build.background import Job, Receive
 
 
 def _write(receive: Receive, path: Path, text: str) -> None:

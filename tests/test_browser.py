@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from mapper.corpus import short_title
+from mapper.read.corpus import short_title
 from mapper.render import write_map
 
 #: CI sets this: a missing browser is then a failure, not a skip.
@@ -326,7 +326,7 @@ SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 @pytest.fixture(scope="module")
 def seeds_map(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    pipeline = pytest.importorskip("mapper.pipeline", reason="the pipeline is not in yet")
+    pipeline = pytest.importorskip("mapper.build.pipeline", reason="the pipeline is not in yet")
     return pipeline.build(SEEDS, tmp_path_factory.mktemp("seeds")).map_path
 
 
@@ -596,7 +596,7 @@ def test_reader_in_excerpt_only_mode(
 
 def test_hostile_files_through_the_pipeline(browser: Any, tmp_path: Path) -> None:
     """The payloads as real files (names, titles, bodies) through `mapper build`."""
-    pipeline = pytest.importorskip("mapper.pipeline", reason="the pipeline is not in yet")
+    pipeline = pytest.importorskip("mapper.build.pipeline", reason="the pipeline is not in yet")
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     for n, payload in enumerate(XSS_PAYLOADS):
@@ -613,7 +613,7 @@ def test_hostile_files_through_the_pipeline(browser: Any, tmp_path: Path) -> Non
     titles = page.js("[...document.querySelectorAll('#mp-groups h3')].map(h => h.textContent)")
     assert len(titles) == len(XSS_PAYLOADS)
     # shown verbatim (the corpus reader strips the leading U+2028 of one title as whitespace)
-    # Titles over 200 characters are cut with an ellipsis (mapper.corpus.short_title).
+    # Titles over 200 characters are cut with an ellipsis (mapper.read.corpus.short_title).
     assert sum(short_title(p) in titles for p in XSS_PAYLOADS) >= len(XSS_PAYLOADS) - 1
     for n in range(len(XSS_PAYLOADS)):
         page.page.click(f"#mp-groups .mp-group:nth-child({n + 1}) .mp-read")

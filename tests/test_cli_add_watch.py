@@ -15,7 +15,7 @@ from buildkit import ARTICLES, place_names, write_articles
 from click.testing import CliRunner
 
 from mapper.cli import main
-from mapper.watching import watch_folder
+from mapper.read.watching import watch_folder
 
 pytestmark = pytest.mark.usefixtures("stable_geodata")
 

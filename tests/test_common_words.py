@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-import mapper.recognize as recognize
+import mapper.parse.recognize as recognize
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""mapper.corpus and mapper.furniture on the seed articles and on broken files."""
+"""mapper.read.corpus and mapper.read.furniture on the seed articles and on broken files."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mapper.corpus import Problem, decode, read_article, read_corpus
 from mapper.errors import ArticleError
-from mapper.furniture import furniture_spans, is_furniture
+from mapper.read.corpus import Problem, decode, read_article, read_corpus
+from mapper.read.furniture import furniture_spans, is_furniture
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 

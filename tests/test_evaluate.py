@@ -1,4 +1,4 @@
-"""mapper.evaluate on a tiny hand-made gold with known scores, and on GeoWebNews if present."""
+"""mapper.parse.evaluate on a tiny hand-made gold with known scores, and on GeoWebNews."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import pytest
 from geopy.distance import great_circle
 
 from mapper.errors import GoldError
-from mapper.evaluate import (
+from mapper.models import Mention, Place
+from mapper.parse.evaluate import (
     GoldDoc,
     GoldToponym,
     format_report,
@@ -17,8 +18,7 @@ from mapper.evaluate import (
     read_gold,
     score,
 )
-from mapper.geo import distance_km
-from mapper.models import Mention, Place
+from mapper.parse.geo import distance_km
 
 GEOWEBNEWS = Path(__file__).resolve().parents[2] / "shared" / "gold" / "geowebnews.jsonl"
 

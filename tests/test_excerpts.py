@@ -1,4 +1,4 @@
-"""mapper.excerpts on the seed articles, hand-made texts and arbitrary ones (hypothesis)."""
+"""mapper.parse.excerpts on the seed articles, hand-made texts and arbitrary ones (hypothesis)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mapper.corpus import read_corpus
-from mapper.excerpts import excerpts_for, sentences
 from mapper.models import Article, Mention, Place
+from mapper.parse.excerpts import excerpts_for, sentences
+from mapper.read.corpus import read_corpus
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -288,7 +288,7 @@ def test_one_giant_sentence_gives_bounded_excerpts_quickly():
     whole line, and building them is linear (it once took ten minutes)."""
     import time
 
-    from mapper.excerpts import MAX_CHARS
+    from mapper.parse.excerpts import MAX_CHARS
 
     unit = "Fighting in Kabul went on while officials talked and talked "
     text = (unit * (5_000_000 // len(unit) + 1))[:5_000_000]

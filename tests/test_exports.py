@@ -12,9 +12,9 @@ import pyogrio
 import pytest
 from buildkit import SEEDS, outputs, snapshot_geodata, write_articles
 
-import mapper.exports as exports
-import mapper.pipeline as pipeline
-from mapper.gazetteer import Gazetteer
+import mapper.build.pipeline as pipeline
+import mapper.exports.geopackage as geopackage
+from mapper.parse.gazetteer import Gazetteer
 
 
 @pytest.fixture(scope="module")
@@ -103,7 +103,7 @@ def test_a_failed_export_leaves_the_previous_file(tmp_path: Path, gazetteer: Gaz
         assert Path(path).exists()  # the copy of the GeoPackage being updated
         raise OSError("disk full")
 
-    monkeypatch.setattr(exports.pyogrio, "write_arrow", failing)
+    monkeypatch.setattr(geopackage.pyogrio, "write_arrow", failing)
     with pytest.raises(OSError, match="disk full"):
         pipeline.build(corpus, out, gazetteer=gazetteer)
     assert calls.read_text().split() == ["mentions"]

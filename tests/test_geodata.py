@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from mapper.models import KINDS
-from mapper.names import key
+from mapper.parse.names import key
 from mapper.render import basemap
 
 GEODATA = Path(__file__).resolve().parent.parent / "geodata"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mapper.geoparse import Geoparser
-from mapper.names import fold
+from mapper.parse.geoparse import Geoparser
+from mapper.parse.names import fold
 
 
 @pytest.fixture(scope="module")
@@ -149,7 +149,7 @@ def test_exonyms_in_short_texts(parser):
 def test_language_without_word_frequencies_falls_back_to_english(parser, monkeypatch):
     import py3langid
 
-    from mapper.language import language
+    from mapper.parse.language import language
 
     text = "Kabul and Herat fell to the Taliban after weeks of fighting. " * 5
     assert language(text) == "en"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mapper.geoparse import Geoparser
-from mapper.names import fold
+from mapper.parse.geoparse import Geoparser
+from mapper.parse.names import fold
 
 PARSER = Geoparser()
 

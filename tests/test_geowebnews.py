@@ -12,8 +12,8 @@ import pytest
 from click.testing import CliRunner
 
 from mapper.cli import main
-from mapper.evaluate import read_gold, score
-from mapper.geoparse import Geoparser
+from mapper.parse.evaluate import read_gold, score
+from mapper.parse.geoparse import Geoparser
 
 GOLD = Path(__file__).resolve().parents[2] / "shared" / "gold" / "geowebnews.jsonl"
 

@@ -21,10 +21,10 @@ from buildkit import (
     write_articles,
 )
 
-import mapper.pipeline as pipeline
+import mapper.build.pipeline as pipeline
+from mapper.build.index import INDEX_NAME, ArticleIndex
 from mapper.errors import MapperWarning
-from mapper.gazetteer import Gazetteer
-from mapper.index import INDEX_NAME, ArticleIndex
+from mapper.parse.gazetteer import Gazetteer
 
 pytestmark = pytest.mark.usefixtures("stable_geodata")
 
@@ -286,7 +286,7 @@ def test_fingerprint_follows_gazetteer_data_and_geocoder(tmp_path: Path,
                                                          gazetteer: Gazetteer) -> None:
     import shutil
 
-    from mapper.fingerprint import fingerprint
+    from mapper.build.fingerprint import fingerprint
 
     base = fingerprint(gazetteer)
     assert fingerprint(gazetteer) == base

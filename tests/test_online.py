@@ -15,12 +15,12 @@ import pytest
 from buildkit import payload
 from click.testing import CliRunner
 
-import mapper.pipeline as pipeline
+import mapper.build.pipeline as pipeline
 from mapper.cli import main
 from mapper.errors import MapperWarning, OnlineGeocoderError
-from mapper.geoparse import Geoparser
-from mapper.online import make_resolver, parse_options
-from mapper.unknown import unknown_names
+from mapper.parse.geoparse import Geoparser
+from mapper.parse.online import make_resolver, parse_options
+from mapper.parse.unknown import unknown_names
 
 pytestmark = pytest.mark.usefixtures("stable_geodata")
 

@@ -10,10 +10,10 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from mapper import parallel, partitions
-from mapper.corpus import read_corpus
-from mapper.geoparse import Geoparser
-from mapper.store import places_frame
+from mapper.build import parallel, partitions
+from mapper.build.places import places_frame
+from mapper.parse.geoparse import Geoparser
+from mapper.read.corpus import read_corpus
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from mapper.corpus import read_article
-from mapper.geo import distance_km
-from mapper.geoparse import Geoparser
+from mapper.parse.geo import distance_km
+from mapper.parse.geoparse import Geoparser
+from mapper.read.corpus import read_article
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = json.loads((Path(__file__).parent / "gold_seeds.json").read_text(encoding="utf-8"))

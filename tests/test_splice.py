@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mapper.exports import Spool, matches, write_mention_files
-from mapper.splice import Piece, splice
+from mapper.exports.splice import Piece, splice
 
 
 def _lines(aid: str, version: int, n: int) -> tuple[bytes, bytes]:

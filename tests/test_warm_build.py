@@ -19,15 +19,15 @@ from buildkit import (
     write_articles,
 )
 
-import mapper.pipeline as pipeline
+import mapper.build.pipeline as pipeline
+import mapper.read.scan as scan
 import mapper.render.data as render_data
-import mapper.scan as scan
-from mapper.corpus import read_corpus
-from mapper.excerpts import excerpts_for
-from mapper.gazetteer import Gazetteer
-from mapper.geoparse import Geoparser
-from mapper.index import ArticleIndex
-from mapper.store import places_frame
+from mapper.build.index import ArticleIndex
+from mapper.build.places import places_frame
+from mapper.parse.excerpts import excerpts_for
+from mapper.parse.gazetteer import Gazetteer
+from mapper.parse.geoparse import Geoparser
+from mapper.read.corpus import read_corpus
 
 pytestmark = pytest.mark.usefixtures("stable_geodata")
 

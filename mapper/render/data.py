@@ -17,7 +17,7 @@ from typing import Any
 import geopandas as gpd
 
 from mapper.models import Article, Excerpt
-from mapper.passages import GAP, Document, article_fragment, excerpt_fragment, script_json
+from mapper.render.passages import GAP, Document, article_fragment, excerpt_fragment, script_json
 
 __all__ = ["GAP", "build_payload", "payload_from_fragments", "payload_json",
            "script_json"]
@@ -116,7 +116,7 @@ def _newest(excerpts: list[Excerpt], ordered: Sequence[Article],
     per place key how many were left out."""
     # Newest first: date descending as the negated ordinal; undated sorts after every date.
     rank = [(-a.date.toordinal() if a.date else 1, a.id) for a in ordered]
-    # (The article index's SQL keeps the same order: mapper.index._NEWEST.)
+    # (The article index's SQL keeps the same order: mapper.build.index._NEWEST.)
     excerpts.sort(key=lambda e: (e.place_key, rank[article_index[e.article_id]], e.start,
                                  len(e.text), e.text))
     kept: list[Excerpt] = []
@@ -178,7 +178,7 @@ def payload_json(
 
 def _row(place: int, article: int, fragment: str) -> str:
     """An excerpt's row of the payload: its place's and article's positions, then its
-    fragment (:func:`mapper.passages.excerpt_fragment`)."""
+    fragment (:func:`mapper.render.passages.excerpt_fragment`)."""
     return f"[{place},{article},{fragment}]"
 
 
@@ -205,7 +205,7 @@ def _assemble(title: str, partial: bool, cap: int, place_list: list[list[Any]],
               article_fragments: Sequence[str], excerpt_rows: Sequence[str]) -> str:
     """The payload's JSON from its parts: place rows (with their ``omitted`` counts), the
     articles' fragments in id order, and per shown excerpt its row ``[place position,
-    article position, fragment]`` (:mod:`mapper.passages`). What ``script_json`` makes of
+    article position, fragment]`` (:mod:`mapper.render.passages`). What ``script_json`` makes of
     the same values as one dict, keys sorted."""
     return "".join([
         '{"articles":[', ",".join(article_fragments),

@@ -2,7 +2,7 @@
 
 A name starts at a capitalised word and runs over at most :data:`MAX_WORDS` words joined by
 spaces, hyphens, apostrophes or dots ("Lashkar Gah", "Qala-e-Naw", "U.S."). Its key (see
-:func:`mapper.names.key`) must be in the gazetteer's name index. Rules then drop what news
+:func:`mapper.parse.names.key`) must be in the gazetteer's name index. Rules then drop what news
 text capitalises for other reasons: names inside organisations ("Wall Street Journal"),
 person names ("Mullah Omar", "Ismail Khan"), common words at the start of a sentence or in
 a title-case headline, and all-caps words that are not a dateline or a known abbreviation.
@@ -24,9 +24,9 @@ from typing import NamedTuple
 from wordfreq import get_frequency_dict
 
 from mapper import atomic
-from mapper.names import fold, key_of_words
+from mapper.parse.names import fold, key_of_words
+from mapper.parse.persons import is_first_name
 from mapper.paths import cache_dir
-from mapper.persons import is_first_name
 
 MAX_WORDS = 6
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from watchfiles import Change, watch
 
-from mapper.corpus import EXTENSIONS
+from mapper.read.corpus import EXTENSIONS
 
 
 def article_filter(folder: str | os.PathLike[str],

@@ -19,8 +19,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from mapper.errors import GoldError
-from mapper.geo import distance_km
 from mapper.models import Mention
+from mapper.parse.geo import distance_km
 
 #: The usual geoparsing tolerance: 100 miles.
 ACCURACY_KM = 161.0

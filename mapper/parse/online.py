@@ -27,9 +27,9 @@ from geopy.geocoders import Nominatim, get_geocoder_for_service
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
-from mapper import names
 from mapper.errors import MapperWarning, OnlineGeocoderError
 from mapper.models import Place
+from mapper.parse import names
 from mapper.paths import cache_dir
 
 #: Options that are ours, not the geocoder's constructor's.

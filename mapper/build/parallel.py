@@ -3,7 +3,7 @@
 Geoparsing is a pure function of an article and the gazetteer, so it parallelises by article.
 
 :func:`iter_records` is the build's path: each worker reads its articles' files, parses them
-and makes their records (excerpts, export lines: :mod:`mapper.records`), so the process
+and makes their records (excerpts, export lines: :mod:`mapper.build.records`), so the process
 that writes the index only stores what arrives. :func:`parse_many` returns mentions only
 (the Dask path, evaluation, benchmarks).
 
@@ -14,8 +14,8 @@ that writes the index only stores what arrives. :func:`parse_many` returns menti
   this process turns into :class:`~mapper.models.Mention` records again.
 * ``scheduler``: a ``dask.distributed`` scheduler address (``"tcp://host:8786"``) or a
   ``Client``. Each chunk of articles becomes one task, which writes one GeoParquet partition
-  of mentions (:mod:`mapper.partitions`); the partitions are read back here. Workers load the
-  gazetteer once per process (:func:`mapper.gazetteer.default_gazetteer`), so they need
+  of mentions (:mod:`mapper.build.partitions`); the partitions are read back here. Workers load the
+  gazetteer once per process (:func:`mapper.parse.gazetteer.default_gazetteer`), so they need
   mapper and its ``geodata/`` installed.
 """
 
@@ -31,13 +31,13 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from mapper.corpus import DEFAULT_MAX_BYTES, Problem, read_article
+from mapper.build.records import Palette, Record, make_record
 from mapper.errors import ArticleError
-from mapper.geoparse import Geoparser
 from mapper.models import Article, Mention, Place
-from mapper.records import Palette, Record, make_record
-from mapper.scan import Entry
-from mapper.unknown import unknown_names
+from mapper.parse.geoparse import Geoparser
+from mapper.parse.unknown import unknown_names
+from mapper.read.corpus import DEFAULT_MAX_BYTES, Problem, read_article
+from mapper.read.scan import Entry
 
 #: Below this much text a pool costs more than it saves: parse in this process.
 MIN_PARALLEL_CHARS = 200_000
@@ -67,7 +67,7 @@ def iter_parse(articles: Sequence[Article], *, jobs: int = 1, parser: Geoparser 
     """Like :func:`parse_many`, one article's mentions at a time: with ``jobs > 1`` the
     workers parse ahead while the caller uses what is done (excerpts, index writes)."""
     if scheduler is not None:
-        from mapper import partitions
+        from mapper.build import partitions
 
         with tempfile.TemporaryDirectory(prefix="mapper-parts-") as tmp:
             paths = parse_to_partitions(articles, tmp, scheduler=scheduler)
@@ -100,8 +100,8 @@ def iter_records(entries: Sequence[Entry], *, root: str | os.PathLike[str],
                  max_bytes: int = DEFAULT_MAX_BYTES, jobs: int = 1,
                  parser: Geoparser | None = None) -> Iterator[tuple[Entry, Record | Problem]]:
     """Read, parse and record the article file of each entry (ids relative to ``root``), in
-    the order of ``entries``: its :class:`~mapper.records.Record`, or the
-    :class:`~mapper.corpus.Problem` that kept it from being read.
+    the order of ``entries``: its :class:`~mapper.build.records.Record`, or the
+    :class:`~mapper.read.corpus.Problem` that kept it from being read.
 
     ``jobs`` worker processes do the work when there is enough of it; the caller receives
     the records as chunks finish, while the workers go on (a bounded window: memory stays
@@ -195,7 +195,7 @@ def parse_to_partitions(articles: Sequence[Article], out_dir: str | os.PathLike[
 
 def _write_chunk(chunk: list[Article], path: str) -> str:
     """Dask task: parse a chunk and write its mentions as one GeoParquet partition."""
-    from mapper import partitions
+    from mapper.build import partitions
 
     parser = _parser()
     partitions.write_partition([m for a in chunk for m in parser.parse(a)], path)
@@ -231,7 +231,7 @@ def _init_worker(geodata: str | None) -> None:
     """Pool initializer: a spawned worker loads the gazetteer once; a forked one has it."""
     global _WORKER_PARSER
     if _WORKER_PARSER is None:
-        from mapper.gazetteer import default_gazetteer
+        from mapper.parse.gazetteer import default_gazetteer
 
         _WORKER_PARSER = Geoparser(default_gazetteer(geodata))
 

@@ -14,9 +14,9 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 
-from mapper.gazetteer import ABBREVIATION, ALTERNATE, DEMONYM, Candidate, Gazetteer
-from mapper.geo import distance_km
-from mapper.recognize import QUALIFIERS, Found
+from mapper.parse.gazetteer import ABBREVIATION, ALTERNATE, DEMONYM, Candidate, Gazetteer
+from mapper.parse.geo import distance_km
+from mapper.parse.recognize import QUALIFIERS, Found
 
 #: Kinds that stand for a whole country or more: they survive rules meant for towns.
 BROAD_KINDS = frozenset({"country", "continent", "region"})

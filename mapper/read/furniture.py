@@ -2,7 +2,7 @@
 
 Share buttons, paywall notes, photo credits and "Next Story" links name no places the
 article is about, yet a geoparser would find "Belfast" in an author bio or "Afghanistan" in a
-newsletter teaser. :func:`furniture_spans` finds such lines so that :mod:`mapper.corpus` can
+newsletter teaser. :func:`furniture_spans` finds such lines so that :mod:`mapper.read.corpus` can
 overwrite them with spaces.
 
 The rules are data (the tuples below) so that adding a phrase is a one-line change. They are

@@ -5,11 +5,11 @@ Geoparsing is a pure function of the text and the gazetteer, so it can run in an
 
 from __future__ import annotations
 
-from mapper.gazetteer import Gazetteer, default_gazetteer
-from mapper.language import language
 from mapper.models import Article, Mention, Place
-from mapper.recognize import find_names
-from mapper.resolve import resolve
+from mapper.parse.gazetteer import Gazetteer, default_gazetteer
+from mapper.parse.language import language
+from mapper.parse.recognize import find_names
+from mapper.parse.resolve import resolve
 
 #: A text that reaches every rule of the recogniser and resolver.
 WARM_UP_TEXT = ("KABUL (AP) - Mullah Omar's men left Kandahar province for Herat, Reading and "
@@ -37,7 +37,7 @@ class Geoparser:
     def warm_up(self) -> None:
         """Load what the first article would otherwise pay for: word lists, first names,
         the language model (about a second in all)."""
-        from mapper.language import language
+        from mapper.parse.language import language
 
         self.mentions(WARM_UP_TEXT)
         language("Die Regierung hat die Gespräche in der Hauptstadt fortgesetzt. " * 5)

@@ -1,6 +1,6 @@
 """The whole job: a folder of articles -> mentions -> places -> the map and its exports.
 
-A build is incremental: ``<out>/mapper-index.sqlite`` (:mod:`mapper.index`) remembers what
+A build is incremental: ``<out>/mapper-index.sqlite`` (:mod:`mapper.build.index`) remembers what
 every article's last parse found, keyed by the hash of its bytes, so only new and changed
 articles are parsed; removed ones are dropped. The map is then rendered from the index (SQL
 picks the excerpts it shows), and the exports are spliced from their previous versions and
@@ -29,24 +29,24 @@ import geopandas as gpd
 
 from mapper import exports
 from mapper.atomic import Batch, remove_stale
-from mapper.background import Job, Receive
-from mapper.corpus import DEFAULT_MAX_BYTES, Problem, read_article
+from mapper.build.background import Job, Receive
+from mapper.build.fingerprint import fingerprint, render_fingerprint
+from mapper.build.index import INDEX_NAME, ArticleIndex, discard_index
+from mapper.build.parallel import iter_records, parse_many
+from mapper.build.places import places_frame_of
+from mapper.build.records import Record, make_record
 from mapper.errors import ArticleError, IndexCorruptError, MapperWarning
 from mapper.exports import Spool
-from mapper.fingerprint import fingerprint, render_fingerprint
-from mapper.gazetteer import Gazetteer, default_gazetteer
-from mapper.geoparse import WARM_UP_TEXT, Geoparser
-from mapper.index import INDEX_NAME, ArticleIndex, discard_index
 from mapper.models import Article, Mention
-from mapper.online import DEFAULT_SCORE, OnlineResolver
-from mapper.parallel import iter_records, parse_many
+from mapper.parse.gazetteer import Gazetteer, default_gazetteer
+from mapper.parse.geoparse import WARM_UP_TEXT, Geoparser
+from mapper.parse.online import DEFAULT_SCORE, OnlineResolver
+from mapper.parse.unknown import unknown_names
 from mapper.paths import geodata_dir
-from mapper.records import Record, make_record
+from mapper.read.corpus import DEFAULT_MAX_BYTES, Problem, read_article
+from mapper.read.scan import Entry, scan
 from mapper.render import MAP_FILES, preload, stage_page, write_summary
 from mapper.render.data import MAX_EXCERPTS, TEXT_BUDGET, effective_cap, payload_from_fragments
-from mapper.scan import Entry, scan
-from mapper.store import places_frame_of
-from mapper.unknown import unknown_names
 
 #: Articles parsed between two commits of the index: a killed build loses at most this many.
 BATCH = 250
@@ -98,9 +98,9 @@ def build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str],
     Unreadable articles are skipped and listed in ``BuildResult.problems``. The index is
     committed every :data:`BATCH` articles and each output is replaced atomically, so a
     failed or killed build leaves the previous map as it was and a usable index.
-    ``online`` resolves names the gazetteer lacks (see :mod:`mapper.online`).
+    ``online`` resolves names the gazetteer lacks (see :mod:`mapper.parse.online`).
     ``jobs`` worker processes or the Dask ``scheduler`` (an address or a ``Client``) parse
-    (see :mod:`mapper.parallel`). ``timings``, when given, receives seconds per stage.
+    (see :mod:`mapper.build.parallel`). ``timings``, when given, receives seconds per stage.
     ``max_excerpts`` caps the excerpts per place the map embeds (see :mod:`mapper.render`).
     """
     options = dict(gazetteer=gazetteer, title=title, jobs=jobs, online=online,
@@ -279,7 +279,7 @@ def _parse(index: ArticleIndex, entries: list[Entry], root: str | os.PathLike[st
            max_bytes: int, parser: Geoparser, jobs: int, online: OnlineResolver | None,
            progress: Progress | None, notes: list[str], spool: Spool, scheduler: object,
            lap: _Laps) -> tuple[list[str], list[Problem], set[str]]:
-    """Read, parse and record ``entries`` (see :func:`mapper.parallel.iter_records`), put
+    """Read, parse and record ``entries`` (see :func:`mapper.build.parallel.iter_records`), put
     their records into the index, committed every :data:`BATCH` articles, and their export
     lines into ``spool``. Returns the ids of the articles parsed, the files that could not
     be read, and the keys of the places the articles mention.
@@ -325,7 +325,7 @@ _COMMIT = "commit"
 def _write_beside(receive: Receive, out: Path, layout: exports.Layout, spool: Spool, *,
                   export: bool, previous: exports.Layout | None, dropped: list[str],
                   summary: bool, title: str) -> None:
-    """What a build writes while it draws the map (see :mod:`mapper.background`): the
+    """What a build writes while it draws the map (see :mod:`mapper.build.background`): the
     exports and ``places.html``, put in place when the build, its map written, sends
     :data:`_COMMIT` (it then puts the map in place itself); anything else, or nothing,
     and they are discarded. The places frame arrives first, once the build has counted
@@ -364,7 +364,7 @@ def _ready_parser(gazetteer: Gazetteer | None) -> Geoparser:
 def _dask_records(entries: list[Entry], root: str | os.PathLike[str], max_bytes: int,
                   parser: Geoparser, scheduler: object,
                   ) -> Iterator[tuple[Entry, Record | Problem]]:
-    """Like :func:`mapper.parallel.iter_records` with the parsing on a Dask cluster: this
+    """Like :func:`mapper.build.parallel.iter_records` with the parsing on a Dask cluster: this
     process reads the articles (a batch at a time) and makes their records."""
     step = 2000
     for lo in range(0, len(entries), step):

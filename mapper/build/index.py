@@ -26,12 +26,12 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from mapper.build.places import PlaceCount
+from mapper.build.records import Record, Unresolved
 from mapper.errors import ArticleIndexError, IndexCorruptError
 from mapper.models import Article, Mention, Place
-from mapper.passages import Document, article_fragment, excerpt_fragment
-from mapper.records import Record, Unresolved
-from mapper.scan import Stat
-from mapper.store import PlaceCount
+from mapper.read.scan import Stat
+from mapper.render.passages import Document, article_fragment, excerpt_fragment
 
 #: Bump when the tables change: an index of another version is rebuilt, not migrated.
 SCHEMA_VERSION = 7
@@ -87,7 +87,7 @@ CREATE TABLE places (
 CREATE TABLE shown (
     place_key TEXT NOT NULL, article_id TEXT NOT NULL, start INTEGER NOT NULL,
     length INTEGER NOT NULL, text TEXT NOT NULL, marks TEXT NOT NULL,
-    fragment TEXT  -- its row in the page's payload (mapper.passages), made by refresh()
+    fragment TEXT  -- its row in the page's payload (mapper.render.passages), made by refresh()
 );
 -- Per article its row in the page's payload: its whole text or the passages its shown
 -- excerpts quote. Made again only for the articles whose shown excerpts a build changed.
@@ -142,7 +142,7 @@ class Known:
 @dataclass(frozen=True)
 class Stored:
     """An article as the index holds it, to make its record again (see
-    :func:`mapper.records.make_record`)."""
+    :func:`mapper.build.records.make_record`)."""
 
     article: Article
     mentions: list[Mention]

@@ -21,9 +21,9 @@ import pyarrow.parquet as pq
 from geopy.geocoders.base import Geocoder
 from geopy.location import Location
 
-from mapper import names
 from mapper.errors import GazetteerError
 from mapper.models import Place
+from mapper.parse import names
 from mapper.paths import geodata_dir
 
 #: Where a name in the index comes from (the ``source`` column of names.parquet).
@@ -137,7 +137,7 @@ class Gazetteer:
         return self._table.num_rows
 
     def has_key(self, key: str) -> bool:
-        """True when ``key`` (see :func:`mapper.names.key`) names at least one place."""
+        """True when ``key`` (see :func:`mapper.parse.names.key`) names at least one place."""
         return key in self._keys
 
     def candidates_for_key(self, key: str) -> list[Candidate]:

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mapper.errors import ArticleError
-from mapper.furniture import furniture_spans, is_furniture, lines
 from mapper.models import Article
+from mapper.read.furniture import furniture_spans, is_furniture, lines
 
 #: File name endings read as articles.
 EXTENSIONS = (".txt", ".md")

@@ -14,9 +14,9 @@ from bisect import bisect_left
 from collections.abc import Callable, Sequence
 from itertools import accumulate
 
-from mapper import names
 from mapper.models import Mention
-from mapper.recognize import CALENDAR, is_common_word
+from mapper.parse import names
+from mapper.parse.recognize import CALENDAR, is_common_word
 
 #: Most words in a candidate name.
 MAX_WORDS = 4
@@ -56,7 +56,7 @@ def unknown_names(text: str, mentions: Sequence[Mention],
 
     Every occurrence of a name that a cue marks once is a candidate.
 
-    ``known(key)`` tells whether the gazetteer has a name key (see :func:`mapper.names.key`);
+    ``known(key)`` tells whether the gazetteer has a name key (see :func:`mapper.parse.names.key`);
     names it knows are left out, since the geoparser saw them and chose not to map them.
     """
     overlaps = _overlap_test([(m.start, m.end) for m in mentions])

@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from mapper.excerpts import excerpts_for
 from mapper.exports import mention_chunks
 from mapper.models import Article, Excerpt, Mention, Place
+from mapper.parse.excerpts import excerpts_for
 
 #: (start, end, place index, score, demonym)
 MentionRow = tuple[int, int, int, float, bool]
@@ -44,7 +44,7 @@ class Palette:
 class Record:
     """Everything the article index keeps about one parsed article.
 
-    Every excerpt is a slice of ``article.text`` (see :func:`mapper.excerpts.excerpts_for`),
+    Every excerpt is a slice of ``article.text`` (see :func:`mapper.parse.excerpts.excerpts_for`),
     so only its offsets are kept.
     """
 
@@ -55,7 +55,7 @@ class Record:
     """Sorted by start, end, place key."""
     excerpts: Sequence[ExcerptRow]
     unresolved: Sequence[Unresolved] = field(default=())
-    """Names the gazetteer lacks (see :mod:`mapper.unknown`) that no geocoder resolved."""
+    """Names the gazetteer lacks (see :mod:`mapper.parse.unknown`) that no geocoder resolved."""
     pending: bool = False
     """An online lookup failed for this article: parse it again on the next build."""
     csv: str = ""

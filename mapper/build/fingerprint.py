@@ -12,13 +12,16 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from mapper.errors import GazetteerError
-from mapper.gazetteer import Gazetteer
+from mapper.parse.gazetteer import Gazetteer
 from mapper.paths import geodata_dir
 
-#: Modules of the package whose code cannot change what the index holds. Every other one
-#: counts (reading, parsing, excerpts, the export lines kept per article...): a module added
-#: later is covered without anyone remembering to list it here.
-UNRELATED = frozenset({"__init__.py", "cli.py", "inbox.py", "watching.py", "evaluate.py"})
+#: What makes the index's rows (reading, parsing, excerpts, the export lines kept per
+#: article, the page fragments kept per article), relative to the package: every module of
+#: these packages, so a module added to one later is covered without anyone listing it.
+PRODUCERS = ("models.py", "paths.py", "read", "parse", "build", "exports",
+             "render/passages.py")
+#: Modules there whose code cannot change what the index holds.
+UNRELATED = frozenset({"read/inbox.py", "read/watching.py", "parse/evaluate.py"})
 #: Gazetteer files the geoparser reads (the boundary files only matter to the renderer,
 #: which runs on every build anyway).
 GEODATA = ("places.parquet", "names.parquet")
@@ -26,17 +29,27 @@ GEODATA = ("places.parquet", "names.parquet")
 PACKAGES = ("wordfreq", "english-words", "names", "py3langid")
 
 
-def _code_digest() -> bytes:
-    """The hash of the package's modules as this process starts using them (computed at
-    import, next to the imports of the code that produces the rows)."""
+def code_files(package: Path) -> list[Path]:
+    """The modules of ``package`` (the folder of ``mapper``) that make the index's rows
+    (:data:`PRODUCERS`, less :data:`UNRELATED`), sorted."""
+    files = []
+    for name in PRODUCERS:
+        path = package / name
+        files += sorted(path.rglob("*.py")) if path.is_dir() else [path]
+    return [p for p in files if p.relative_to(package).as_posix() not in UNRELATED]
+
+
+def code_digest(package: Path) -> bytes:
+    """The hash of :func:`code_files`: their paths and bytes."""
     h = hashlib.sha256()
-    for path in sorted(Path(__file__).resolve().parent.glob("*.py")):
-        if path.name not in UNRELATED:
-            h.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in code_files(package):
+        h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return h.digest()
 
 
-_CODE = _code_digest()
+#: Computed at import, next to the imports of the code that produces the rows.
+_PACKAGE = Path(__file__).resolve().parent.parent
+_CODE = code_digest(_PACKAGE)
 
 
 def fingerprint(gazetteer: Gazetteer | Path, online: str = "") -> str:
@@ -77,7 +90,7 @@ def render_fingerprint() -> str:
     """A hex digest of the code, templates and data that draw the map, and the versions of
     the packages that do: a map whose index did not change is drawn again when this does."""
     h = hashlib.sha256(_CODE)
-    package = Path(__file__).resolve().parent
+    package = _PACKAGE
     for path in sorted((package / "render").rglob("*")):
         if path.is_file() and "__pycache__" not in path.parts:
             h.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())

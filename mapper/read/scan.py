@@ -5,7 +5,7 @@ file whose size, modification and change times and inode are those the index rec
 it last hashed it is not read at all (as git does; hashing 10,000 articles took 0.6 s of a
 warm build). A stat is only recorded once the file is :data:`SETTLED` seconds old: a file
 changed again within the clock's resolution could otherwise keep its old stat. The files
-are the ones :func:`mapper.corpus.read_corpus` would read, found by the same walk.
+are the ones :func:`mapper.read.corpus.read_corpus` would read, found by the same walk.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
-from mapper import corpus
 from mapper.errors import ArticleError
+from mapper.read import corpus
 
 #: Seconds a file must have been left alone before its stat stands for its bytes.
 SETTLED = 2.0

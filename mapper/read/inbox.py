@@ -8,8 +8,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from mapper.atomic import write_bytes
-from mapper.corpus import EXTENSIONS
 from mapper.errors import ArticleError, CorpusConflictError
+from mapper.read.corpus import EXTENSIONS
 
 
 def add_articles(files: Sequence[str | os.PathLike[str]], folder: str | os.PathLike[str],

@@ -93,7 +93,7 @@ def places_from_partitions(paths: Iterable[str | os.PathLike[str]]) -> gpd.GeoDa
     """One row per place named in the partitions: ``key, name, kind, country, mentions,
     n_articles, geometry``, sorted by mentions (most first), then key.
 
-    The same counts as :func:`mapper.store.places_frame`, aggregated by the table engine one
+    The same counts as :func:`mapper.build.places.places_frame`, aggregated by the table engine one
     partition at a time (memory follows the places, not the mentions). A partition holds
     whole articles, so per-partition article counts add up.
     """

@@ -1,0 +1,76 @@
+"""Mentions -> the places GeoDataFrame the map and the exports are drawn from.
+
+Its columns are :data:`mapper.models.PLACE_COLUMNS` (one row per place, sorted by mentions,
+then key): ``key, name, kind, country, mentions, n_articles, article_ids (|-joined),
+alt_names (|-joined), geometry`` (``Point(lon, lat)``, EPSG:4326).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import geopandas as gpd
+import pandas as pd
+
+from mapper.models import PLACE_COLUMNS, Mention
+from mapper.parse.gazetteer import Gazetteer
+
+
+@dataclass(frozen=True)
+class PlaceCount:
+    """One place with how often and where it is mentioned (a row of :func:`places_frame`)."""
+
+    key: str
+    name: str
+    kind: str
+    country: str
+    lat: float
+    lon: float
+    mentions: int
+    n_articles: int
+    article_ids: str
+    """The ids of the articles, sorted, joined by ``|``."""
+
+
+def place_counts(mentions: Sequence[Mention]) -> list[PlaceCount]:
+    """The places ``mentions`` name, with their counts."""
+    rows: dict[str, dict] = {}
+    for m in mentions:
+        p = m.place
+        row = rows.get(p.key)
+        if row is None:
+            row = rows[p.key] = {"place": p, "mentions": 0, "articles": set()}
+        row["mentions"] += 1
+        row["articles"].add(m.article_id)
+    return [PlaceCount(r["place"].key, r["place"].name, r["place"].kind, r["place"].country,
+                       r["place"].lat, r["place"].lon, r["mentions"], len(r["articles"]),
+                       "|".join(sorted(r["articles"]))) for r in rows.values()]
+
+
+def places_frame(mentions: Sequence[Mention], gazetteer: Gazetteer | None = None,
+                 ) -> gpd.GeoDataFrame:
+    """One row per place that ``mentions`` name, with its counts; alternate names from
+    ``gazetteer`` (for the map's search) when given."""
+    return places_frame_of(place_counts(mentions), gazetteer)
+
+
+def places_frame_of(counts: Sequence[PlaceCount], gazetteer: Gazetteer | None = None,
+                    ) -> gpd.GeoDataFrame:
+    """:func:`places_frame` from counts made elsewhere (the article index counts in SQL)."""
+    rows = sorted(counts, key=lambda r: (-r.mentions, r.key))
+    keys = [r.key for r in rows]
+    alternates = gazetteer.alternate_names(keys) if gazetteer is not None else [""] * len(rows)
+    columns = {
+        "key": keys, "name": [r.name for r in rows],
+        "kind": [r.kind for r in rows], "country": [r.country for r in rows],
+        "mentions": [r.mentions for r in rows], "n_articles": [r.n_articles for r in rows],
+        "article_ids": [r.article_ids for r in rows],
+        "alt_names": alternates,
+    }
+    # points_from_xy takes (x, y): longitude first. One call, not a Point per place.
+    points = gpd.points_from_xy([r.lon for r in rows], [r.lat for r in rows])
+    frame = pd.DataFrame(columns, columns=PLACE_COLUMNS)
+    frame["mentions"] = frame["mentions"].astype("int64")
+    frame["n_articles"] = frame["n_articles"].astype("int64")
+    return gpd.GeoDataFrame(frame, geometry=points, crs="EPSG:4326")
