@@ -41,7 +41,7 @@ GOALS = """Goals (issues 5 and 6):
   100,000 articles complete, memory not growing with the corpus beyond the index
   warm rebuild after adding one article to 10,000 <= 3 s, and < 5% of the cold build
   10,000-article map: HTML <= 15 MB
-  (first markers in Chromium <= 2 s: measured by python -m mapper.render.bench)"""
+  (first markers in Chromium <= 2 s: measured by python benchmarks/browser.py)"""
 
 
 def goal_status(rows: list[dict]) -> list[str]:

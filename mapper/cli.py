@@ -57,19 +57,33 @@ def _build_options(command):
     return command
 
 
-def _run_build(articles_dir: Path, out_dir: Path, *, title: str, jobs: int, quiet: bool,
-               geocoder: str | None, geocoder_options: tuple[str, ...],
-               scheduler: str | None = None, max_excerpts: int | None = None,
-               max_bytes: int = DEFAULT_MAX_BYTES):
+def _options(title: str, jobs: int, max_excerpts: int, max_bytes: int, geocoder: str | None,
+             geocoder_options: tuple[str, ...], scheduler: str | None = None):
+    """The BuildOptions of the command line's build options (the online geocoder made)."""
+    from mapper.build import BuildOptions
+
+    online = None
+    if geocoder:
+        from mapper.parse.online import make_resolver
+
+        try:
+            online = make_resolver(geocoder, geocoder_options)
+        except MapperError as exc:
+            raise click.ClickException(str(exc)) from exc
+    return BuildOptions(title=title, jobs=jobs, max_excerpts=max_excerpts, max_bytes=max_bytes,
+                        scheduler=scheduler, online=online)
+
+
+def _run_build(articles_dir: Path, out_dir: Path, options, *, quiet: bool):
     """One incremental build with a progress bar, warnings and a summary; raises
     ClickException on a library error. Returns the BuildResult."""
+    import dataclasses
     import warnings
 
-    from mapper.build.pipeline import build as run_build
+    from mapper.build import build as run_build
 
     if not articles_dir.is_dir():
         raise click.ClickException(f"{articles_dir}: no such folder of articles")
-    online = None
     bar = None
 
     def progress(done: int, total: int) -> None:
@@ -82,22 +96,17 @@ def _run_build(articles_dir: Path, out_dir: Path, *, title: str, jobs: int, quie
         bar.update(done - bar.n)
 
     try:
-        if geocoder:
-            from mapper.parse.online import make_resolver
-
-            online = make_resolver(geocoder, geocoder_options)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            result = run_build(articles_dir, out_dir, title=title, jobs=jobs, online=online,
-                               progress=progress, scheduler=scheduler,
-                               max_excerpts=max_excerpts, max_bytes=max_bytes)
+            result = run_build(articles_dir, out_dir,
+                               dataclasses.replace(options, progress=progress))
     except MapperError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
         if bar is not None:
             bar.close()
-        if online is not None:
-            online.close()
+        if options.online is not None:
+            options.online.close()
     for w in caught:
         click.echo(f"warning: {w.message}", err=True)
     for problem in result.problems:
@@ -145,10 +154,9 @@ def build(articles_dir: Path, out_dir: Path, title: str, jobs: int, max_excerpts
 
     Example: mapper build seeds --out maps && xdg-open maps/index.html
     """
-    result = _run_build(articles_dir, out_dir, title=title, jobs=jobs, quiet=quiet,
-                        geocoder=geocoder, geocoder_options=geocoder_options,
-                        scheduler=scheduler, max_excerpts=max_excerpts,
-                        max_bytes=max_bytes)
+    options = _options(title, jobs, max_excerpts, max_bytes, geocoder, geocoder_options,
+                       scheduler)
+    result = _run_build(articles_dir, out_dir, options, quiet=quiet)
     if result.problems:
         sys.exit(EXIT_SKIPPED)
 
@@ -181,9 +189,8 @@ def add(files: tuple[Path, ...], corpus_dir: Path, out_dir: Path, title: str, jo
             click.echo(f"added {path}")
         for path in present:
             click.echo(f"already there: {path}")
-    result = _run_build(corpus_dir, out_dir, title=title, jobs=jobs, quiet=quiet,
-                        geocoder=geocoder, geocoder_options=geocoder_options,
-                        max_excerpts=max_excerpts, max_bytes=max_bytes)
+    options = _options(title, jobs, max_excerpts, max_bytes, geocoder, geocoder_options)
+    result = _run_build(corpus_dir, out_dir, options, quiet=quiet)
     if result.problems:
         sys.exit(EXIT_SKIPPED)
 
@@ -204,19 +211,18 @@ def watch(articles_dir: Path, out_dir: Path, title: str, jobs: int, max_excerpts
     """
     from mapper.read.watching import watch_folder
 
-    options = dict(title=title, jobs=jobs, quiet=quiet, geocoder=geocoder,
-                   geocoder_options=geocoder_options, max_excerpts=max_excerpts,
-                   max_bytes=max_bytes)
+    def options():  # a new online geocoder each time: a build closes its own
+        return _options(title, jobs, max_excerpts, max_bytes, geocoder, geocoder_options)
 
     def rebuild(paths: set[str]) -> None:
         if not quiet:
             click.echo(f"{len(paths)} change(s) in {articles_dir}: rebuilding")
         try:
-            _run_build(articles_dir, out_dir, **options)
+            _run_build(articles_dir, out_dir, options(), quiet=quiet)
         except click.ClickException as exc:
             click.echo(f"Error: {exc.format_message()}", err=True)
 
-    _run_build(articles_dir, out_dir, **options)
+    _run_build(articles_dir, out_dir, options(), quiet=quiet)
     if not quiet:
         click.echo(f"watching {articles_dir} (Ctrl-C to stop)")
     try:

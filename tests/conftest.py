@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from buildkit import snapshot_geodata
 
+import mapper.build.parsing as parsing
 import mapper.build.pipeline as pipeline
 from mapper.build.parallel import iter_records
 from mapper.parse.gazetteer import Gazetteer
@@ -51,5 +52,5 @@ def parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         seen.extend(e.id for e in entries)
         return iter_records(entries, **options)
 
-    monkeypatch.setattr(pipeline, "iter_records", counting)
+    monkeypatch.setattr(parsing, "iter_records", counting)
     return seen

@@ -22,7 +22,9 @@ from buildkit import (
 )
 
 import mapper.build.pipeline as pipeline
-from mapper.build.index import INDEX_NAME, ArticleIndex
+import mapper.build.writing as writing
+from mapper.build.index import INDEX_NAME
+from mapper.build.mapview import MapView
 from mapper.errors import MapperWarning
 from mapper.parse.gazetteer import Gazetteer
 
@@ -358,9 +360,9 @@ def test_a_build_that_fails_after_the_exports_started_replaces_nothing(
         raise OSError(28, "No space left on device")
 
     if where == "drawing the map":
-        monkeypatch.setattr(pipeline, "stage_page", full)
+        monkeypatch.setattr(writing, "stage_page", full)
     else:
-        monkeypatch.setattr(ArticleIndex, "refresh", full)
+        monkeypatch.setattr(MapView, "refresh", full)
     with pytest.raises(OSError, match="No space left"):
         pipeline.build(corpus, out)
     # The exports were being written beside the build (spliced, in a child): none of them,

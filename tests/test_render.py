@@ -12,10 +12,11 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 import shapely
+from mapkit import build_payload, excerpt, render_html, write_map
 from shapely.geometry import Point, Polygon, box, mapping
 
 from mapper.models import Article, Excerpt
-from mapper.render import basemap, render_html, write_map
+from mapper.render import basemap
 from mapper.render import data as render_data
 from mapper.render.basemap import basemap_payload
 from mapper.render.csp import tile_origin
@@ -41,13 +42,6 @@ KANDAHAR, KABUL, AFGHANISTAN, HELMAND, LASHKAR = (
 )
 
 
-def _excerpt(article: Article, key: str, name: str, start: int = 0) -> Excerpt:
-    """An excerpt covering ``article.text[start:]`` with every ``name`` in it marked."""
-    text = article.text[start:]
-    marks = tuple((m.start(), m.end()) for m in re.finditer(re.escape(name), text))
-    return Excerpt(article.id, key, start, text, marks)
-
-
 def sample_inputs() -> tuple[gpd.GeoDataFrame, list[Excerpt], list[Article]]:
     """Three articles (one hostile, one undated) about five Afghan places."""
     a1 = Article(
@@ -66,15 +60,13 @@ def sample_inputs() -> tuple[gpd.GeoDataFrame, list[Excerpt], list[Article]]:
     )
     evil = Article(HOSTILE_FILE, HOSTILE_FILE, HOSTILE_TITLE, None, HOSTILE)
     excerpts = [
-        _excerpt(a1, KANDAHAR, "Kandahar"),
-        _excerpt(a2, KANDAHAR, "Kandahar"),
-        _excerpt(a1, LASHKAR, "Lashkar Gah", 27),
-        _excerpt(a1, HELMAND, "Helmand", 27),
-        _excerpt(a1, AFGHANISTAN, "Afghanistan", 63),
-        _excerpt(a2, KABUL, "Kabul", 30),
-        _excerpt(evil, KABUL, "Kabul"),
-        # Not a slice of the article: the payload must carry its text.
-        Excerpt(evil.id, KABUL, 0, "<b>rewritten</b> Kabul", ((17, 22),)),
+        excerpt(a1, KANDAHAR, "Kandahar"),
+        excerpt(a2, KANDAHAR, "Kandahar"),
+        excerpt(a1, LASHKAR, "Lashkar Gah", 27),
+        excerpt(a1, HELMAND, "Helmand", 27),
+        excerpt(a1, AFGHANISTAN, "Afghanistan", 63),
+        excerpt(a2, KABUL, "Kabul", 30),
+        excerpt(evil, KABUL, "Kabul"),
     ]
     rows = [
         (
@@ -203,8 +195,8 @@ def test_payload_round_trips(html: str) -> None:
     assert evil[1] == HOSTILE_TITLE and evil[2] is None and evil[3] == HOSTILE
     assert by_id["a1.txt"][2] == "2021-08-06"
     assert len(payload["excerpts"]) == len(excerpts)
-    # Excerpts that are slices of the article carry (UTF-16) offsets, others their text.
-    assert sum(isinstance(e[3], str) for e in payload["excerpts"]) == 1
+    # Excerpts are slices of their article: they carry (UTF-16) offsets into it.
+    assert all(isinstance(e[3], int) for e in payload["excerpts"])
 
 
 def _utf16_slice(text: str, start: int, end: int) -> str:
@@ -216,8 +208,8 @@ def test_offsets_are_utf16_units() -> None:
     places, _, _ = sample_inputs()
     text = "\U0001f600\U0001f600 Kabul \U0001f600 Kabul"
     art = Article("e.txt", "e.txt", "emoji", None, text)
-    ex = _excerpt(art, KABUL, "Kabul", 1)
-    payload = render_data.build_payload(places, [ex], [art], title="t")
+    ex = excerpt(art, KABUL, "Kabul", 1)
+    payload = build_payload(places, [ex], [art], title="t")
     (_, _, start, length, marks) = payload["excerpts"][0]
     assert _utf16_slice(text, start, start + length) == ex.text
     for s, e in zip(marks[::2], marks[1::2], strict=True):
@@ -378,7 +370,7 @@ def test_summary_table_links_into_map(tmp_path: Path, geodata: Path) -> None:
 
 def test_large_corpus_embeds_only_quoted_passages() -> None:
     places, excerpts, articles = sample_inputs()
-    payload = render_data.build_payload(places, excerpts, articles, title="t", text_budget=10)
+    payload = build_payload(places, excerpts, articles, title="t", text_budget=10)
     assert payload["partial"] is True
     texts = {a[0]: a[3] for a in payload["articles"]}
     a1 = articles[0]
@@ -402,7 +394,7 @@ def test_partial_text_keeps_passages_and_gaps() -> None:
         Excerpt("p.txt", KABUL, first, "Kabul is here.", ((0, 5),)),
         Excerpt("p.txt", KABUL, last, "Kabul again at the end.", ((0, 5),)),
     ]
-    payload = render_data.build_payload(places, excerpts, [art], title="t", text_budget=0)
+    payload = build_payload(places, excerpts, [art], title="t", text_budget=0)
     doc = payload["articles"][0][3]
     assert doc == "Kabul is here." + render_data.GAP + "Kabul again at the end."
     spans = [(row[2], row[3]) for row in payload["excerpts"]]
@@ -438,7 +430,7 @@ def test_missing_values_in_places_frame() -> None:
     places.loc[1, "country"] = float("nan")
     places.loc[2, "geometry"] = Point(float("nan"), 1.0)
     places.loc[3, "geometry"] = None
-    rows = render_data.build_payload(places, excerpts, articles, title="t")["places"]
+    rows = build_payload(places, excerpts, articles, title="t")["places"]
     assert rows[0][1] == KANDAHAR and rows[0][3] == "" and rows[0][8] == []
     assert rows[1][3] == ""
     assert [r[0] for r in rows] == [KANDAHAR, KABUL, LASHKAR]  # no usable point: left out
@@ -447,7 +439,7 @@ def test_missing_values_in_places_frame() -> None:
 
 def test_max_excerpts_keeps_the_newest_per_place() -> None:
     places, excerpts, articles = sample_inputs()
-    payload = render_data.build_payload(places, excerpts, articles, title="t", max_excerpts=1)
+    payload = build_payload(places, excerpts, articles, title="t", max_excerpts=1)
     rows = {r[0]: r for r in payload["places"]}
     ids = [a[0] for a in payload["articles"]]
     kandahar = rows[KANDAHAR]
@@ -456,6 +448,6 @@ def test_max_excerpts_keeps_the_newest_per_place() -> None:
     assert kept == ["a1.txt"]  # 2021-08-06 is newer than a2's 2021-08-01
     assert kandahar[render_data.PLACE_FIELDS.index("omitted")] == 1
     assert payload["maxExcerpts"] == 1
-    every = render_data.build_payload(places, excerpts, articles, title="t", max_excerpts=0)
+    every = build_payload(places, excerpts, articles, title="t", max_excerpts=0)
     assert len(every["excerpts"]) == len(excerpts)
     assert all(r[render_data.PLACE_FIELDS.index("omitted")] == 0 for r in every["places"])

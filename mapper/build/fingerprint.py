@@ -1,19 +1,28 @@
-"""What an article index's rows depend on, as one hash: if it changes, parse everything again.
+"""Every "is this up to date" of a build, in one place.
 
-The rows are a function of the articles and of: the code that reads, parses and excerpts
-them, the gazetteer's data, the word lists the recogniser consults, and the online geocoder
-(service and options). A new gazetteer or a tuned resolver must not leave stale mentions.
+- :func:`fingerprint`: what the article index's rows depend on besides the articles (the
+  code that reads, parses and excerpts them, the gazetteer's data, the word lists the
+  recogniser consults, the online geocoder). If it changes, everything is parsed again: a
+  new gazetteer or a tuned resolver must not leave stale mentions.
+- ``ArticleIndex.contents_digest()``: what the index holds (every article's id and hash).
+- :func:`shown_stamp`: what the map's saved view was refreshed for.
+- :func:`exports_stamp` and :func:`map_stamp`: what the files on disk were written from,
+  with their sizes and times, so that files edited or deleted by hand are written again.
+- :func:`render_fingerprint`: the code, templates and data that draw the page.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from mapper.errors import GazetteerError
+from mapper.exports import EXPORTS
 from mapper.parse.gazetteer import Gazetteer
 from mapper.paths import geodata_dir
+from mapper.render import MAP_FILES
 
 #: What makes the index's rows (reading, parsing, excerpts, the export lines kept per
 #: article, the page fragments kept per article), relative to the package: every module of
@@ -103,3 +112,37 @@ def render_fingerprint() -> str:
         except PackageNotFoundError:
             h.update(dist.encode())
     return h.hexdigest()
+
+
+def shown_stamp(digest: str, cap: int, partial: bool) -> str:
+    """What the index's places, shown excerpts and payload fragments were refreshed for:
+    its contents ``digest``, the cap per place and whether texts are embedded in part."""
+    return json.dumps([digest, cap, partial])
+
+
+def exports_stamp(out: Path, digest: str) -> str:
+    """What the exports in ``out`` were made of (``digest``) and their sizes and times:
+    when a build computes the same stamp, the files on disk are the ones it would write."""
+    files = files_stamp(out, EXPORTS)
+    return json.dumps({"digest": digest, "files": files}, separators=(",", ":")) if files else ""
+
+
+def map_stamp(out: Path, digest: str, title: str, cap: int) -> str:
+    """What the map in ``out`` was made of: the index's contents, the settings, the code and
+    data that draw it, and the files' sizes and times."""
+    files = files_stamp(out, MAP_FILES)
+    return json.dumps({"digest": digest, "title": title, "cap": cap,
+                       "render": render_fingerprint(), "files": files},
+                      separators=(",", ":")) if files else ""
+
+
+def files_stamp(out: Path, names: tuple[str, ...]) -> list[list] | None:
+    """Per file of ``names`` in ``out`` its size, times and inode; None if one is missing."""
+    files = []
+    for name in names:
+        try:
+            st = (Path(out) / name).stat()
+        except FileNotFoundError:
+            return None
+        files.append([name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino])
+    return files

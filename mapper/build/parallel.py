@@ -98,16 +98,21 @@ def iter_parse(articles: Sequence[Article], *, jobs: int = 1, parser: Geoparser 
 
 def iter_records(entries: Sequence[Entry], *, root: str | os.PathLike[str],
                  max_bytes: int = DEFAULT_MAX_BYTES, jobs: int = 1,
-                 parser: Geoparser | None = None) -> Iterator[tuple[Entry, Record | Problem]]:
+                 parser: Geoparser | None = None, scheduler: Any = None,
+                 ) -> Iterator[tuple[Entry, Record | Problem]]:
     """Read, parse and record the article file of each entry (ids relative to ``root``), in
     the order of ``entries``: its :class:`~mapper.build.records.Record`, or the
     :class:`~mapper.read.corpus.Problem` that kept it from being read.
 
     ``jobs`` worker processes do the work when there is enough of it; the caller receives
     the records as chunks finish, while the workers go on (a bounded window: memory stays
-    flat however many articles there are).
+    flat however many articles there are). With a Dask ``scheduler``, the cluster parses
+    and this process reads the articles and makes their records.
     """
     parser = parser or Geoparser()
+    if scheduler is not None:
+        yield from _dask_records(entries, root, max_bytes, parser, scheduler)
+        return
     total = sum(e.stat.size if e.stat else _size(e.path) for e in entries)
     if jobs <= 1 or len(entries) < 2 or total < MIN_PARALLEL_CHARS:
         palette = Palette()
@@ -131,6 +136,30 @@ def iter_records(entries: Sequence[Entry], *, root: str | os.PathLike[str],
     finally:
         for _, future in window:  # the caller stopped early
             future.cancel()
+
+
+def _dask_records(entries: Sequence[Entry], root: str | os.PathLike[str], max_bytes: int,
+                  parser: Geoparser, scheduler: Any,
+                  ) -> Iterator[tuple[Entry, Record | Problem]]:
+    """:func:`iter_records` with the parsing on a Dask cluster, a batch of articles at a
+    time."""
+    step = 2000
+    for lo in range(0, len(entries), step):
+        read: list[tuple[Entry, Article | Problem]] = []
+        for e in entries[lo:lo + step]:
+            try:
+                read.append((e, read_article(e.path, root=root, max_bytes=max_bytes)))
+            except ArticleError as exc:
+                read.append((e, Problem(str(e.path), exc.reason)))
+        articles = [a for _, a in read if isinstance(a, Article)]
+        found = iter(parse_many(articles, parser=parser, scheduler=scheduler))
+        for e, a in read:
+            if isinstance(a, Problem):
+                yield e, a
+                continue
+            mentions = next(found)
+            yield e, make_record(a, mentions,
+                                 unknown_names(a.text, mentions, parser.gazetteer.has_key))
 
 
 def _size(path: os.PathLike[str]) -> int:

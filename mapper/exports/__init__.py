@@ -3,7 +3,7 @@ writers of ``places.geojson``, ``mentions.csv``, ``mentions.geojson`` and ``plac
 
 from mapper.exports.mention_files import Layout, Spool, matches, write_mention_files
 from mapper.exports.rows import MENTION_COLUMNS, mention_chunks
-from mapper.exports.write import EXPORTS, stamp, write_exports
+from mapper.exports.write import EXPORTS, write_exports
 
 __all__ = ["EXPORTS", "MENTION_COLUMNS", "Layout", "Spool", "matches", "mention_chunks",
-           "stamp", "write_exports", "write_mention_files"]
+           "write_exports", "write_mention_files"]

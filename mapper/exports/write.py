@@ -11,7 +11,6 @@ reached (see :mod:`.geopackage`).
 
 from __future__ import annotations
 
-import json
 import tempfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -80,18 +79,3 @@ def _update_geopackage(out_dir: Path, gpkg: Path, places: Callable[[], gpd.GeoDa
         splice(added, CSV_HEAD, [spool.pieces(aid)[0] for aid, _, _ in layout
                                  if aid in spool.at])
         return update_geopackage(gpkg, places, dropped, mentions_reader(added), batch)
-
-
-
-def stamp(out_dir: Path, digest: str) -> str:
-    """What the exports in ``out_dir`` were made of (``digest``) and their sizes and
-    modification times: when a build computes the same stamp, the files on disk are the
-    ones it would write, and rewriting 300 MB (10,000 articles) can be skipped."""
-    files = []
-    for name in EXPORTS:
-        try:
-            st = (Path(out_dir) / name).stat()
-        except FileNotFoundError:
-            return ""
-        files.append([name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino])
-    return json.dumps({"digest": digest, "files": files}, separators=(",", ":"))

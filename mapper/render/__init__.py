@@ -9,7 +9,6 @@ Policy (:mod:`.csp`) lets only the page's own inline scripts run.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
 
 import folium
@@ -18,15 +17,14 @@ import xyzservices.providers as xyz
 from markupsafe import escape
 
 from mapper import atomic
-from mapper.models import Article, Excerpt
 from mapper.render import basemap, csp, data
 from mapper.render.elements import Explorer, InlineLeaflet, fix_ids
 from mapper.render.summary import render_summary
 
-__all__ = ["MAP_FILES", "preload", "render_html", "render_page", "stage_page", "write_map",
-           "write_page", "write_summary"]
+__all__ = ["MAP_FILES", "preload", "render_page", "stage_page", "write_summary"]
 
-#: The files :func:`write_map` writes.
+#: The map's files: the explorer (:func:`stage_page`) and the table of places
+#: (:func:`write_summary`).
 MAP_FILES = ("index.html", "places.html")
 
 TILES = xyz.OpenStreetMap.Mapnik
@@ -57,22 +55,6 @@ def _offline_map() -> folium.Map:
 def preload(geodata: Path | None = None) -> None:
     """Read what every page draws (the basemap's layers, kept by the process), ahead."""
     basemap.preload(geodata)
-
-
-def render_html(
-    places: gpd.GeoDataFrame,
-    excerpts: Sequence[Excerpt],
-    articles: Sequence[Article],
-    *,
-    title: str = "mapper",
-    geodata: Path | None = None,
-    max_excerpts: int | None = None,
-) -> str:
-    """The explorer page as a string (same inputs, same bytes); ``max_excerpts`` per place
-    (see :func:`mapper.render.data.payload_json`)."""
-    payload = data.payload_json(places, excerpts, articles, title=title,
-                                max_excerpts=max_excerpts)
-    return "".join(render_page(places, payload, title=title, geodata=geodata))
 
 
 def render_page(places: gpd.GeoDataFrame, payload: str, *, title: str = "mapper",
@@ -117,30 +99,6 @@ def render_page(places: gpd.GeoDataFrame, payload: str, *, title: str = "mapper"
 #: Where :func:`render_page` puts the payloads: no text of the page can hold them, as the
 #: payloads are not in it yet and the rest is ours.
 _PAYLOAD, _GEO = "\x00mapper-payload\x00", "\x00mapper-geo\x00"
-
-
-def write_map(
-    places: gpd.GeoDataFrame,
-    excerpts: Sequence[Excerpt],
-    articles: Sequence[Article],
-    out_dir: Path,
-    *,
-    title: str = "mapper",
-    max_excerpts: int | None = None,
-) -> Path:
-    """Write ``out_dir/index.html`` (and the ``places.html`` summary) atomically; the last
-    argument as for :func:`mapper.render.data.payload_json`."""
-    payload = data.payload_json(places, excerpts, articles, title=title,
-                                max_excerpts=max_excerpts)
-    return write_page(places, payload, len(articles), out_dir, title=title)
-
-
-def write_page(places: gpd.GeoDataFrame, payload: str, n_articles: int, out_dir: Path, *,
-               title: str = "mapper") -> Path:
-    """:func:`write_map` of a finished payload, for a corpus of ``n_articles``."""
-    stage_page(places, payload, out_dir, title=title)
-    write_summary(places, n_articles, Path(out_dir), title=title)
-    return Path(out_dir) / MAP_FILES[0]
 
 
 def write_summary(places: gpd.GeoDataFrame, n_articles: int, out_dir: Path, *,

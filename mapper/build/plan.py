@@ -1,0 +1,75 @@
+"""What a build has to do: the folder's article files against what the index knows.
+
+New files and files whose bytes changed (or whose online lookups failed last time) are to
+be parsed; files gone from the folder leave the map; the rest are not even read when their
+stat is the one the index recorded (see :mod:`mapper.read.scan`).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from mapper import exports
+from mapper.build.fingerprint import exports_stamp
+from mapper.build.index import ArticleIndex
+from mapper.read.corpus import Problem
+from mapper.read.scan import Entry, Stat, scan
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The work of one build, found before anything is parsed or written."""
+
+    to_parse: list[Entry]
+    """New and changed article files."""
+    present: frozenset[str]
+    """Ids of the readable article files in the folder."""
+    known: frozenset[str]
+    """Ids of the articles the index held before this build."""
+    problems: list[Problem]
+    """Files found that are not readable articles (directories named like one)."""
+    unchanged: int
+    """Articles whose bytes are those the index holds."""
+    stats: dict[str, Stat | None]
+    """Unchanged articles whose files' stat moved on: their new stat, to record."""
+    touched: list[str]
+    """Ids, sorted, of the known articles gone from the folder and of those to parse."""
+    places_touched: set[str]
+    """Keys of the places the touched known articles named."""
+    digest_before: str
+    """The index's contents digest before this build (see :mod:`.fingerprint`)."""
+    previous: exports.Layout | None
+    """The layout the mention files on disk were written for, when they are those of the
+    index as it was (then they are spliced, not written from scratch)."""
+
+    @property
+    def gone(self) -> list[str]:
+        """Known articles no longer in the folder."""
+        return [i for i in self.known if i not in self.present]
+
+
+def plan(index: ArticleIndex, articles_dir: str | os.PathLike[str], out: Path,
+         max_bytes: int) -> Plan:
+    """Compare the article files of ``articles_dir`` (not ``out``) with ``index``."""
+    known = index.known()
+    entries = scan(articles_dir, exclude=(out,), max_bytes=max_bytes, known=known)
+    problems = [Problem(str(e.path), e.note) for e in entries if e.note]
+    readable = [e for e in entries if not e.note]
+    fresh = {e.id for e in readable if e.id in known and e.sha256 == known[e.id].sha256
+             and not known[e.id].pending}
+    stats = {e.id: e.stat for e in readable if e.id in fresh and e.stat != known[e.id].stat}
+    to_parse = [e for e in readable if e.id not in fresh]
+    present = frozenset(e.id for e in readable)
+    touched = sorted({i for i in known if i not in present} | {e.id for e in to_parse})
+    digest = index.contents_digest()
+    previous = None
+    if index.meta("exports") == exports_stamp(out, digest):
+        previous = index.layout()
+        if not exports.matches(out, previous):
+            previous = None
+    return Plan(to_parse=to_parse, present=present, known=frozenset(known),
+                problems=problems, unchanged=len(fresh), stats=stats, touched=touched,
+                places_touched=index.places_of(i for i in touched if i in known),
+                digest_before=digest, previous=previous)

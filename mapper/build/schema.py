@@ -1,0 +1,91 @@
+"""The tables of ``mapper-index.sqlite`` and their version.
+
+One SQLite file beside the map holds two things: the article store (:mod:`.index`: per
+article its hash, text, mentions, excerpts, export line lengths) and the map's saved view
+(:mod:`.mapview`: the places on the map, the excerpts it shows, the page's fragments).
+"""
+
+from __future__ import annotations
+
+#: Bump when the tables change: an index of another version is rebuilt, not migrated.
+SCHEMA_VERSION = 7
+INDEX_NAME = "mapper-index.sqlite"
+
+# The texts in a table of their own: with them in ``articles`` each row filled a page or
+# more, and every scan of ids, hashes and dates (each build makes several) read the whole
+# corpus again (6 s of a warm build at 100,000 articles).
+SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE articles (
+    id TEXT PRIMARY KEY, sha256 TEXT NOT NULL,
+    -- The file's stat when it was hashed (NULL: hash it again next time).
+    size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, inode INTEGER,
+    title TEXT NOT NULL, date TEXT, chars INTEGER NOT NULL,
+    pending INTEGER NOT NULL DEFAULT 0,  -- 1: an online lookup failed; parse it again
+    -- Bytes of its lines in mentions.csv and mentions.geojson (see mapper.exports.offsets).
+    csv_bytes INTEGER NOT NULL, geojson_bytes INTEGER NOT NULL,
+    path TEXT NOT NULL
+);
+CREATE TABLE texts (
+    article_id TEXT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+    text TEXT NOT NULL
+);
+CREATE TABLE mentions (
+    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, surface TEXT NOT NULL,
+    place_key TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, country TEXT NOT NULL,
+    lat REAL NOT NULL, lon REAL NOT NULL, geonameid INTEGER, admin1 TEXT NOT NULL,
+    population INTEGER NOT NULL, score REAL NOT NULL, demonym INTEGER NOT NULL
+);
+CREATE TABLE excerpts (
+    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    place_key TEXT NOT NULL,
+    -- The article's date as -ordinal (newest smallest), 1 when undated: the map shows the
+    -- excerpts of a place's newest articles, read in this index's order.
+    age INTEGER NOT NULL, start INTEGER NOT NULL, length INTEGER NOT NULL,
+    -- A copy of the article's text there: slicing the article's text in SQL reads its
+    -- overflow pages for every excerpt (1 s for the 57,000 a 10,000-article map shows).
+    text TEXT NOT NULL,
+    marks TEXT NOT NULL  -- JSON [start, end, start, end, ...] into the excerpt
+);
+-- What the map shows, kept up to date for the places a build touched (see refresh()): per
+-- place its fields and counts, and its newest excerpts up to the map's cap.
+CREATE TABLE places (
+    key TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, country TEXT NOT NULL,
+    lat REAL NOT NULL, lon REAL NOT NULL, mentions INTEGER NOT NULL,
+    excerpts INTEGER NOT NULL,
+    -- The ids of its articles, sorted, joined by "|" (as the exports write them), and how
+    -- many: read as they are, not as 2 million strings at 100,000 articles.
+    articles TEXT NOT NULL, n_articles INTEGER NOT NULL
+);
+CREATE TABLE shown (
+    place_key TEXT NOT NULL, article_id TEXT NOT NULL, start INTEGER NOT NULL,
+    length INTEGER NOT NULL, text TEXT NOT NULL, marks TEXT NOT NULL,
+    fragment TEXT  -- its row in the page's payload (mapper.render.passages), made by refresh()
+);
+-- Per article its row in the page's payload: its whole text or the passages its shown
+-- excerpts quote. Made again only for the articles whose shown excerpts a build changed.
+CREATE TABLE docs (
+    article_id TEXT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+    fragment TEXT NOT NULL
+);
+CREATE TABLE unresolved (
+    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, surface TEXT NOT NULL
+);
+"""
+#: Secondary indexes. A new index gets them after its first parse, built in one pass each:
+#: kept up to date row by row, they made inserting 10,000 articles' mentions and excerpts
+#: 2.5 times slower (22 s against 9 s). An index killed before then gets them on open.
+INDEXES = """
+CREATE INDEX IF NOT EXISTS mentions_article ON mentions (article_id);
+CREATE INDEX IF NOT EXISTS mentions_place ON mentions (place_key, article_id);
+CREATE INDEX IF NOT EXISTS excerpts_article ON excerpts (article_id);
+CREATE INDEX IF NOT EXISTS excerpts_newest ON excerpts (place_key, age, article_id, start, length);
+CREATE INDEX IF NOT EXISTS shown_place ON shown (place_key, article_id, start, length);
+CREATE INDEX IF NOT EXISTS shown_article ON shown (article_id);
+CREATE INDEX IF NOT EXISTS unresolved_article ON unresolved (article_id);
+"""
+TABLES = {"meta", "articles", "texts", "mentions", "excerpts", "places", "shown",
+           "docs", "unresolved"}
+

@@ -1,0 +1,180 @@
+"""The write step of a build: the map's saved view refreshed where the build changed it,
+the map drawn from it, the exports and ``places.html`` written beside it, and all of them
+put in place together once every one is written.
+
+The exports are written in another process or thread (:mod:`.background`) while this one
+refreshes the view and draws the map: in a forked child when they are spliced from their
+previous versions, in a thread when they are written from scratch (after a cold parse a
+child would start with a copy of this process's large heap). Nothing is replaced until
+everything is written: exports first, then ``places.html``, then the map.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import geopandas as gpd
+
+from mapper import exports
+from mapper.atomic import Batch
+from mapper.build.background import Job, Receive
+from mapper.build.fingerprint import exports_stamp, map_stamp, shown_stamp
+from mapper.build.index import ArticleIndex
+from mapper.build.mapview import MapView
+from mapper.build.options import BuildOptions
+from mapper.build.parsing import Parsed
+from mapper.build.places import places_frame_of
+from mapper.build.plan import Plan
+from mapper.build.records import make_record
+from mapper.build.runtime import Laps
+from mapper.exports import Spool
+from mapper.parse.gazetteer import Gazetteer
+from mapper.render import stage_page, write_summary
+from mapper.render.data import payload_from_fragments
+
+#: What a build sends :func:`_write_beside` once its map is written too.
+_COMMIT = "commit"
+
+
+@dataclass(frozen=True)
+class Outputs:
+    """Which outputs a build writes, and the map's settings."""
+
+    digest: str
+    """The index's contents digest after the parse."""
+    cap: int
+    """Excerpts per place the map embeds (see :mod:`.mapview`)."""
+    partial: bool
+    """Whether the map embeds only the passages its excerpts quote."""
+    export: bool
+    draw: bool
+
+
+def outputs_to_write(index: ArticleIndex, view: MapView, out: Path, options: BuildOptions,
+                     changed: bool) -> Outputs:
+    """What to write: everything after articles ``changed``; else only the outputs that are
+    missing, edited by hand, or made for other settings or code."""
+    digest = index.contents_digest()
+    cap, partial = view.settings(options.max_excerpts)
+    return Outputs(
+        digest, cap, partial,
+        export=changed or index.meta("exports") != exports_stamp(out, digest),
+        draw=changed or index.meta("map") != map_stamp(out, digest, options.title, cap))
+
+
+def write_outputs(index: ArticleIndex, plan: Plan, parsed: Parsed, removed: list[str],
+                  spool: Spool, gazetteer: Gazetteer, options: BuildOptions, out: Path,
+                  lap: Laps) -> tuple[dict[str, str], dict[str, str]]:
+    """Refresh the map's view and write what :func:`outputs_to_write` says; returns the
+    places (key -> name) that came onto the map and those that left it."""
+    view = MapView(index)
+    what = outputs_to_write(index, view, out, options, bool(parsed.ids or removed))
+    if what.export and plan.previous is None:
+        # From scratch: the lines of the articles not parsed now are made again from the
+        # index (after a killed build, or an export deleted or edited by hand).
+        _respool(index, spool, sorted(plan.present - spool.at.keys() - set(removed)))
+    layout = index.layout()
+    spool.flush()  # by this process: a forked child would flush a copy of the buffers
+    beside = Job(_write_beside, out, layout, spool, export=what.export,
+                 previous=plan.previous, summary=what.draw, title=options.title,
+                 dropped=[*removed, *(i for i in parsed.ids if i in plan.known)],
+                 fork=plan.previous is not None or not what.export,
+                 ) if what.export or what.draw else None
+    page = Batch(flush_on_commit=True)  # its fsync after theirs, not behind them
+    try:
+        came, left = _refresh(index, view, plan, parsed, removed, what)
+        lap("index")
+        if beside is not None:
+            places = places_frame_of(view.place_counts(), gazetteer)
+            beside.send(places)
+        if what.draw:
+            draw_map(view, places, out, title=options.title, cap=what.cap,
+                     partial=what.partial, batch=page, lap=lap)
+        if beside is not None:
+            beside.send(_COMMIT)  # all is written: the exports go in place, then the map
+            beside.result()
+            lap("write")
+    except BaseException:
+        page.discard()
+        if beside is not None:  # told nothing more, it discards what it wrote
+            beside.close()
+            with contextlib.suppress(Exception):
+                beside.result()
+        raise
+    page.commit()
+    lap("render")
+    if what.export:
+        index.set_meta("exports", exports_stamp(out, what.digest))
+    if what.draw:
+        index.set_meta("map", map_stamp(out, what.digest, options.title, what.cap))
+    return came, left
+
+
+def draw_map(view: MapView, places: gpd.GeoDataFrame, out: Path, *, title: str, cap: int,
+             partial: bool, batch: Batch | None = None, lap: Laps | None = None) -> None:
+    """Write ``index.html`` of ``places`` with what ``view`` shows (left to ``batch`` to put
+    in place, when given)."""
+    lap = lap or Laps(None)
+    articles, shown = view.map_fragments()
+    omitted = view.omitted()
+    lap("index")
+    payload = payload_from_fragments(places, articles, shown, title=title, partial=partial,
+                                     cap=cap, omitted=omitted)
+    del articles, shown  # not held while the page is written
+    stage_page(places, payload, out, title=title, batch=batch)
+    lap("render")
+
+
+def _refresh(index: ArticleIndex, view: MapView, plan: Plan, parsed: Parsed,
+             removed: list[str], what: Outputs) -> tuple[dict[str, str], dict[str, str]]:
+    """The view refreshed for the places this build touched, or for all of them if the
+    last refresh was not of the index as it was before the build."""
+    stamp = shown_stamp(what.digest, what.cap, what.partial)
+    if index.meta("shown") != shown_stamp(plan.digest_before, what.cap, what.partial):
+        return view.refresh(None, what.cap, stamp, what.partial)
+    if parsed.ids or removed:
+        return view.refresh(plan.places_touched | parsed.places, what.cap, stamp,
+                            what.partial)
+    return {}, {}
+
+
+def _respool(index: ArticleIndex, spool: Spool, ids: Iterable[str]) -> None:
+    """The export lines of the articles ``ids``, made again from the index, into ``spool``."""
+    for stored in index.stored(ids):
+        rec = make_record(stored.article, stored.mentions, stored.unresolved,
+                          pending=stored.pending)
+        spool.add(rec.article.id, rec.csv, rec.geojson)
+
+
+def _write_beside(receive: Receive, out: Path, layout: exports.Layout, spool: Spool, *,
+                  export: bool, previous: exports.Layout | None, dropped: list[str],
+                  summary: bool, title: str) -> None:
+    """What a build writes while it draws the map (see :mod:`.background`): the exports and
+    ``places.html``, put in place when the build, its map written, sends :data:`_COMMIT`
+    (it then puts the map in place itself); anything else, or nothing, and they are
+    discarded. The places frame arrives first, once the build has counted the places."""
+    places: list[gpd.GeoDataFrame] = []
+
+    def frame() -> gpd.GeoDataFrame:
+        if not places:
+            places.append(receive())
+        return places[0]
+
+    batch = Batch()
+    try:
+        if export:
+            exports.write_exports(out, frame, layout, spool, previous=previous,
+                                  dropped=dropped, batch=batch)
+        if summary:
+            write_summary(frame(), len(layout), out, title=title, batch=batch)
+        frame()  # the places come before the word, whatever was written
+        word = receive()
+        if not (isinstance(word, str) and word == _COMMIT):
+            raise RuntimeError(f"the build sent {word!r}, not the word to commit")
+        batch.commit()
+    except BaseException:
+        batch.discard()
+        raise
