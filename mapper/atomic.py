@@ -19,8 +19,8 @@ class Batch:
     map this way, and replaces them only once every one is written: a failure anywhere
     leaves all the old ones.
 
-    ``flush_on_commit``: the files are fsynced by :meth:`commit`, not when written (the
-    map's fsync, done while the exports flushed 500 MB, waited behind theirs).
+    ``flush_on_commit``: the files are fsynced by :meth:`commit`, not when written (so the
+    map's fsync does not wait behind the exports' while they are flushed).
     """
 
     def __init__(self, flush_on_commit: bool = False) -> None:
@@ -157,7 +157,7 @@ def write_text(path: str | os.PathLike[str], text: str, batch: Batch | None = No
 def write_parts(path: str | os.PathLike[str], parts: Iterable[str],
                 batch: Batch | None = None) -> None:
     """:func:`write_text` of ``parts`` one after the other, a megabyte of UTF-8 at a time
-    (a 25 MB page joined and encoded whole was two more copies of it)."""
+    (a large page joined and encoded whole would be two more copies of it)."""
     with replacing(path, batch=batch) as fh:
         for part in parts:
             for at in range(0, len(part), _CHUNK):

@@ -245,8 +245,8 @@ def parse(paths: tuple[Path, ...], fmt: str, jsonl_input) -> None:
 
     Example: mapper parse seeds/001_af361669c30f5528.txt
     """
+    from mapper.exports.rows import mention_json
     from mapper.parse.geoparse import Geoparser
-    from mapper.read.corpus import read_article, read_corpus
 
     if not paths and jsonl_input is None:
         raise click.UsageError("give article files or folders, or --jsonl-input FILE")
@@ -254,61 +254,56 @@ def parse(paths: tuple[Path, ...], fmt: str, jsonl_input) -> None:
         parser = Geoparser()
     except MapperError as exc:
         raise click.ClickException(str(exc)) from exc
-    skipped = 0
-
-    def emit(doc_id: str, text: str) -> None:
+    skipped: list[str] = []
+    for doc_id, text in _documents(paths, jsonl_input, skipped):
         mentions = parser.mentions(text, doc_id)
         if fmt == "jsonl":
-            click.echo(json.dumps({"id": doc_id, "mentions": [_mention_json(m) for m in mentions]},
+            click.echo(json.dumps({"id": doc_id, "mentions": [mention_json(m) for m in mentions]},
                                   ensure_ascii=False))
         else:
             for m in mentions:
                 click.echo("\t".join(str(x) for x in (doc_id, m.start, m.end, m.surface,
                                                       m.place.name, m.place.kind,
                                                       m.place.country, m.score)))
-
-    if jsonl_input is not None:
-        for lineno, line in enumerate(jsonl_input, 1):
-            if not line.strip():
-                continue
-            try:
-                doc = json.loads(line)
-                doc_id, text = doc["id"], doc["text"]
-                if not isinstance(text, str):
-                    raise TypeError("'text' is not a string")
-            except (ValueError, KeyError, TypeError) as exc:
-                click.echo(f"skipped {jsonl_input.name}:{lineno}: not an {{id, text}} object "
-                           f"({exc})", err=True)
-                skipped += 1
-                continue
-            emit(doc_id, text)
-    for path in paths:
-        if path.is_dir():
-            articles, problems = read_corpus(path)
-            for problem in problems:
-                click.echo(f"skipped {problem.path}: {problem.message}", err=True)
-            skipped += len(problems)
-            for article in articles:
-                emit(article.path, article.text)
-        else:
-            try:
-                article = read_article(path)
-            except MapperError as exc:
-                click.echo(f"skipped {exc}", err=True)
-                skipped += 1
-                continue
-            emit(str(path), article.text)
     if skipped:
         sys.exit(EXIT_SKIPPED)
 
 
-def _mention_json(m) -> dict:
-    p = m.place
-    return {
-        "start": m.start, "end": m.end, "surface": m.surface, "name": p.name, "kind": p.kind,
-        "country": p.country, "geonameid": p.geonameid, "lat": p.lat, "lon": p.lon,
-        "score": m.score, "demonym": m.demonym, "key": p.key,
-    }
+def _documents(paths: tuple[Path, ...], jsonl_input, skipped: list[str]):
+    """``(id, text)`` of each document ``mapper parse`` reads: the JSONL input's objects,
+    then the article files; what cannot be read is reported on stderr and added to
+    ``skipped``."""
+    from mapper.read.corpus import read_article, read_corpus
+
+    def skip(message: str) -> None:
+        click.echo(f"skipped {message}", err=True)
+        skipped.append(message)
+
+    for lineno, line in enumerate(jsonl_input or (), 1):
+        if not line.strip():
+            continue
+        try:
+            doc = json.loads(line)
+            doc_id, text = doc["id"], doc["text"]
+            if not isinstance(text, str):
+                raise TypeError("'text' is not a string")
+        except (ValueError, KeyError, TypeError) as exc:
+            skip(f"{jsonl_input.name}:{lineno}: not an {{id, text}} object ({exc})")
+            continue
+        yield doc_id, text
+    for path in paths:
+        if path.is_dir():
+            articles, problems = read_corpus(path)
+            for problem in problems:
+                skip(f"{problem.path}: {problem.message}")
+            yield from ((article.path, article.text) for article in articles)
+            continue
+        try:
+            article = read_article(path)
+        except MapperError as exc:
+            skip(str(exc))
+            continue
+        yield str(path), article.text
 
 
 @main.command()

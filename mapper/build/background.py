@@ -1,12 +1,11 @@
 """Run one function beside the caller: in a forked process on Linux, else in a thread. A
 build writes its exports this way while it draws the map.
 
-Both jobs are a second of work each at 10,000 articles, and parts of each hold the GIL
-(JSON of the places, folium's page): in one process they took turns, in two they run on
-two cores. A forked child starts with the caller's memory as it is (the export lines
-spooled to open files, the article layout), so nothing is pickled but what the caller
-hands over later with :meth:`Job.send` (the places, once they are counted) and the outcome.
-"""
+Parts of both jobs hold the GIL (JSON of the places, folium's page): in one process they
+would take turns, in two they run on two cores. A forked child starts with the caller's
+memory as it is (the export lines spooled to open files, the article layout), so nothing is
+pickled but what the caller hands over later with :meth:`Job.send` (the places, once they
+are counted) and the outcome."""
 
 from __future__ import annotations
 

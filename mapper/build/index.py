@@ -27,11 +27,15 @@ from pathlib import Path
 
 from mapper.build.records import Record, Unresolved
 from mapper.build.schema import INDEX_NAME, INDEXES, SCHEMA, SCHEMA_VERSION, TABLES
+from mapper.errors import ArticleIndexError, IndexCorruptError
+from mapper.exports.rows import MENTION_FIELDS, mention_of, place_fields
+from mapper.models import Article, Mention
+from mapper.read.scan import Stat
 
 __all__ = ["INDEX_NAME", "ArticleIndex", "Known", "Stored", "discard_index"]
-from mapper.errors import ArticleIndexError, IndexCorruptError
-from mapper.models import Article, Mention, Place
-from mapper.read.scan import Stat
+
+#: The columns of the ``mentions`` table, in the order of MENTION_FIELDS.
+_MENTION_COLUMNS = ", ".join(f'"{c}"' for c in MENTION_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -145,11 +149,9 @@ class ArticleIndex:
             sha, path, title, date, pending, text = rows[0]
             article = Article(aid, path, title, dt.date.fromisoformat(date) if date else None,
                               text, sha)
-            mentions = [Mention(aid, s, e, surface, Place(*place), score, bool(demonym))
-                        for s, e, surface, *place, score, demonym in self.query(
-                            'SELECT start, "end", surface, place_key, name, kind, country, '
-                            "lat, lon, geonameid, admin1, population, score, demonym "
-                            'FROM mentions WHERE article_id = ? ORDER BY rowid', (aid,))]
+            mentions = [mention_of(row) for row in self.query(
+                f"SELECT {_MENTION_COLUMNS} FROM mentions WHERE article_id = ? ORDER BY rowid",
+                (aid,))]
             unresolved = self.query('SELECT start, "end", surface FROM unresolved '
                                      "WHERE article_id = ? ORDER BY rowid", (aid,))
             yield Stored(article, mentions, [tuple(u) for u in unresolved], bool(pending))
@@ -189,10 +191,10 @@ class ArticleIndex:
                     len(rec.csv), len(rec.geojson), a.path))
                 c.execute("INSERT INTO texts VALUES (?, ?)", (a.id, a.text))
                 text = a.text
+                fields = {i: place_fields(places[i]) for _, _, i, _, _ in rec.mentions}
                 c.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
-                    (a.id, s, e, text[s:e], p.key, p.name, p.kind, p.country, p.lat, p.lon,
-                     p.geonameid, p.admin1, p.population, score, int(demonym))
-                    for s, e, i, score, demonym in rec.mentions for p in (places[i],)])
+                    (a.id, s, e, text[s:e], *fields[i], score, int(demonym))
+                    for s, e, i, score, demonym in rec.mentions])
                 age = -a.date.toordinal() if a.date else 1
                 c.executemany("INSERT INTO excerpts VALUES (?, ?, ?, ?, ?, ?, ?)", [
                     (a.id, places[i].key, age, start, length, text[start:start + length],
@@ -273,8 +275,8 @@ def _connect(path: Path) -> sqlite3.Connection:
     # back on the next open (WAL would leave -wal/-shm files beside the map).
     conn.execute("PRAGMA journal_mode = DELETE")
     conn.execute("PRAGMA synchronous = FULL")
-    # 64 MB of page cache, not 2 MB: the B-trees of a 10,000-article index are that size,
-    # and a cache that holds them halves the cost of inserting into them.
+    # 64 MB of page cache, not SQLite's 2 MB: a cache that holds the B-trees of a large
+    # index makes inserting into them much cheaper.
     conn.execute("PRAGMA cache_size = -65536")
     return conn
 
@@ -287,8 +289,8 @@ def _unusable(path: Path, fingerprint: str) -> str | None:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=30)
     except sqlite3.Error as exc:
         return f"it cannot be opened ({exc})"
-    # No PRAGMA quick_check: it reads the whole file (0.3-1.3 s at 10,000 articles, on every
-    # build). Damage it would find surfaces as SQLITE_CORRUPT when a page is read, and
+    # No PRAGMA quick_check: it would read the whole file on every build. Damage it would
+    # find surfaces as SQLITE_CORRUPT when a page is read, and
     # the build then starts again with a new index (IndexCorruptError).
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}

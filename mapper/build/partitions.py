@@ -1,13 +1,14 @@
 """Mentions as GeoParquet partitions: what each Dask task writes and the build reads back.
 
-One row per mention, in the order the parser found them; columns:
-``article_id, start, end, surface, score, demonym, place_key, name, kind, country, admin1,
-geonameid (null when none), population`` and ``geometry``: the place's ``Point(lon, lat)``,
-EPSG:4326. A partition holds the mentions of whole articles, so per-article order survives.
+One row per mention, in the order the parser found them; columns: the mention's fields
+(:data:`mapper.exports.rows.MENTION_FIELDS`) but ``lat`` and ``lon`` (``geonameid`` null when
+none), and ``geometry``: the place's ``Point(lon, lat)``, EPSG:4326. A partition holds the
+mentions of whole articles, so per-article order survives.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -17,33 +18,28 @@ import pandas as pd
 import pyarrow as pa
 import shapely
 
+from mapper.exports.rows import MENTION_FIELDS, mention_fields, mention_of
 from mapper.models import Article, Mention, Place
 
-COLUMNS = ["article_id", "start", "end", "surface", "score", "demonym", "place_key", "name",
-           "kind", "country", "admin1", "geonameid", "population"]
+COLUMNS = [c for c in MENTION_FIELDS if c not in ("lat", "lon")]
 CRS = "EPSG:4326"
 
 _DTYPES = {"article_id": "string", "start": "int64", "end": "int64", "surface": "string",
            "score": "float64", "demonym": "bool", "place_key": "string", "name": "string",
            "kind": "string", "country": "string", "admin1": "string", "geonameid": "Int64",
            "population": "int64"}
+_LAT, _LON = MENTION_FIELDS.index("lat"), MENTION_FIELDS.index("lon")
 
 
 def mentions_frame(mentions: Sequence[Mention]) -> gpd.GeoDataFrame:
     """The partition table of ``mentions`` (see the module docstring)."""
-    cols: dict[str, list] = {c: [] for c in COLUMNS}
-    lon, lat = [], []
-    for m in mentions:
-        p = m.place
-        for c, v in zip(COLUMNS, (m.article_id, m.start, m.end, m.surface, m.score,
-                                  m.demonym, p.key, p.name, p.kind, p.country, p.admin1,
-                                  p.geonameid, p.population), strict=True):
-            cols[c].append(v)
-        lon.append(p.lon)
-        lat.append(p.lat)
-    frame = pd.DataFrame({c: pd.Series(v, dtype=_DTYPES[c]) for c, v in cols.items()})
+    rows = [mention_fields(m) for m in mentions]
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(MENTION_FIELDS)
+    frame = pd.DataFrame({c: pd.Series(v, dtype=_DTYPES[c])
+                          for c, v in zip(MENTION_FIELDS, columns, strict=True) if c in _DTYPES})
     # shapely.points takes x, y: longitude first.
-    return gpd.GeoDataFrame(frame, geometry=shapely.points(lon, lat), crs=CRS)
+    return gpd.GeoDataFrame(frame, geometry=shapely.points(columns[_LON], columns[_LAT]),
+                            crs=CRS)
 
 
 def write_partition(mentions: Sequence[Mention], path: str | os.PathLike[str]) -> Path:
@@ -74,18 +70,12 @@ def read_mentions(paths: Iterable[str | os.PathLike[str]],
     ys = shapely.get_y(frame.geometry.values).tolist()
     by_article: dict[str, list[Mention]] = {a.id: [] for a in articles}
     places: dict[str, Place] = {}
-    for i, aid in enumerate(rows["article_id"]):
-        key = rows["place_key"][i]
-        place = places.get(key)
-        if place is None:
-            place = places[key] = Place(
-                key=key, name=rows["name"][i], kind=rows["kind"][i],
-                country=rows["country"][i], lat=ys[i], lon=xs[i],
-                geonameid=rows["geonameid"][i], admin1=rows["admin1"][i],
-                population=rows["population"][i])
-        by_article[aid].append(Mention(aid, rows["start"][i], rows["end"][i],
-                                       rows["surface"][i], place, rows["score"][i],
-                                       rows["demonym"][i]))
+    columns = [xs if c == "lon" else ys if c == "lat" else rows[c] for c in MENTION_FIELDS]
+    for values in zip(*columns, strict=True):
+        mention = mention_of(values)
+        # One Place per key, shared by its mentions.
+        place = places.setdefault(mention.place.key, mention.place)
+        by_article[mention.article_id].append(dataclasses.replace(mention, place=place))
     return [by_article[a.id] for a in articles]
 
 

@@ -12,8 +12,8 @@ SCHEMA_VERSION = 7
 INDEX_NAME = "mapper-index.sqlite"
 
 # The texts in a table of their own: with them in ``articles`` each row filled a page or
-# more, and every scan of ids, hashes and dates (each build makes several) read the whole
-# corpus again (6 s of a warm build at 100,000 articles).
+# more, and every scan of ids, hashes and dates (each build makes several) would read the
+# whole corpus again.
 SCHEMA = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE articles (
@@ -44,7 +44,7 @@ CREATE TABLE excerpts (
     -- excerpts of a place's newest articles, read in this index's order.
     age INTEGER NOT NULL, start INTEGER NOT NULL, length INTEGER NOT NULL,
     -- A copy of the article's text there: slicing the article's text in SQL reads its
-    -- overflow pages for every excerpt (1 s for the 57,000 a 10,000-article map shows).
+    -- overflow pages for every excerpt.
     text TEXT NOT NULL,
     marks TEXT NOT NULL  -- JSON [start, end, start, end, ...] into the excerpt
 );
@@ -55,7 +55,7 @@ CREATE TABLE places (
     lat REAL NOT NULL, lon REAL NOT NULL, mentions INTEGER NOT NULL,
     excerpts INTEGER NOT NULL,
     -- The ids of its articles, sorted, joined by "|" (as the exports write them), and how
-    -- many: read as they are, not as 2 million strings at 100,000 articles.
+    -- many: read as they are, not as millions of strings.
     articles TEXT NOT NULL, n_articles INTEGER NOT NULL
 );
 CREATE TABLE shown (
@@ -75,8 +75,8 @@ CREATE TABLE unresolved (
 );
 """
 #: Secondary indexes. A new index gets them after its first parse, built in one pass each:
-#: kept up to date row by row, they made inserting 10,000 articles' mentions and excerpts
-#: 2.5 times slower (22 s against 9 s). An index killed before then gets them on open.
+#: kept up to date row by row, they make the first inserts several times slower. An index
+#: killed before then gets them on open.
 INDEXES = """
 CREATE INDEX IF NOT EXISTS mentions_article ON mentions (article_id);
 CREATE INDEX IF NOT EXISTS mentions_place ON mentions (place_key, article_id);

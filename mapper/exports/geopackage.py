@@ -34,12 +34,11 @@ _TYPES = dict.fromkeys(MENTION_COLUMNS, pa.string()) | {
 
 
 #: CSV bytes per Arrow block. Arrow's streaming CSV reader reads up to 32 blocks ahead of
-#: its consumer: with 16 MB blocks it held 512 MB (at 100,000 articles; all of mentions.csv
-#: at 10,000) while GDAL wrote the first batches, with 1 MB blocks at most 32 MB.
+#: its consumer: small blocks keep that read-ahead small while GDAL writes.
 _BLOCK = 1 << 20
-#: Blocks per batch handed to GDAL: 16 MB of CSV, as when each block was a batch. GDAL
-#: commits once per batch and the GeoPackage's header counts the commits, so the number of
-#: batches is part of the file's bytes.
+#: Blocks per batch handed to GDAL (16 MB of CSV). GDAL commits once per batch and the
+#: GeoPackage's header counts the commits, so the number of batches is part of the file's
+#: bytes: changing it changes every GeoPackage.
 _BLOCKS_PER_BATCH = 16
 
 

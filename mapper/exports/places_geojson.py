@@ -16,10 +16,9 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 def write_places_geojson(places: gpd.GeoDataFrame, path: Path,
                          batch: Batch | None = None) -> None:
     """``places.geojson``: one Point feature per place (a line each), its counts and
-    article ids. Written with the json module: GeoDataFrame.to_json took 2.8 s for the
-    15,000 places of 10,000 articles, iterating their 170,000 article ids one by one. Written
-    a feature at a time: joined first, the file was held three times over (as the features,
-    the text and its UTF-8), 90 MB at 100,000 articles."""
+    article ids. Written with the json module (``GeoDataFrame.to_json`` iterates the article
+    ids one by one) and a feature at a time (joined first, the file would be held three
+    times over: as the features, the text and its UTF-8)."""
     names = [c for c in PLACE_COLUMNS if c != "alt_names"]
     columns = [places[c].tolist() for c in names]
     at = names.index("article_ids")

@@ -1,8 +1,13 @@
-"""The one place where a mention becomes columns: the rows of ``mentions.csv``,
-``mentions.geojson`` and the GeoPackage's ``mentions`` layer.
+"""The one place where a mention becomes columns.
 
-:data:`MENTION_COLUMNS` is their order. :func:`mention_chunks` makes an article's lines where
-the article is parsed (a pool worker); the writers only copy them.
+- :data:`MENTION_FIELDS`: a :class:`~mapper.models.Mention` flat, as the article index and
+  the Dask partitions keep it (:func:`mention_fields`, :func:`place_fields`, back with
+  :func:`mention_of`);
+- :data:`MENTION_COLUMNS`: the rows of ``mentions.csv``, ``mentions.geojson`` and the
+  GeoPackage's ``mentions`` layer, with the article's title and date and the excerpt.
+  :func:`mention_chunks` makes an article's lines where the article is parsed (a pool
+  worker); the writers only copy them;
+- :func:`mention_json`: a mention as ``mapper parse`` prints it.
 """
 
 from __future__ import annotations
@@ -11,10 +16,16 @@ import csv
 import io
 import json
 from collections.abc import Sequence
+from typing import Any
 
-from mapper.models import Article, Excerpt, Mention
+from mapper.models import Article, Excerpt, Mention, Place
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+#: A place's fields in :data:`MENTION_FIELDS`, in the order of :class:`~mapper.models.Place`.
+PLACE_FIELDS = ("place_key", "name", "kind", "country", "lat", "lon", "geonameid", "admin1",
+                "population")
+MENTION_FIELDS = ("article_id", "start", "end", "surface", *PLACE_FIELDS, "score", "demonym")
 
 MENTION_COLUMNS = ["article_id", "title", "date", "start", "end", "surface", "place_key",
                    "name", "kind", "country", "lat", "lon", "score", "demonym", "excerpt"]
@@ -69,3 +80,31 @@ def mention_chunks(article: Article, mentions: Sequence[Mention],
     (joined by :data:`GEOJSON_SEP`), UTF-8."""
     rows = mention_rows(mentions, excerpts, [article])
     return csv_text(rows).encode(), feature_lines(rows).encode()
+
+
+def place_fields(p: Place) -> tuple[Any, ...]:
+    """A place as its :data:`PLACE_FIELDS`."""
+    return (p.key, p.name, p.kind, p.country, p.lat, p.lon, p.geonameid, p.admin1,
+            p.population)
+
+
+def mention_fields(m: Mention) -> tuple[Any, ...]:
+    """A mention as its :data:`MENTION_FIELDS`."""
+    return (m.article_id, m.start, m.end, m.surface, *place_fields(m.place), m.score,
+            m.demonym)
+
+
+def mention_of(fields: Sequence[Any]) -> Mention:
+    """The mention of :data:`MENTION_FIELDS` values (see :func:`mention_fields`)."""
+    aid, start, end, surface, *place, score, demonym = fields
+    return Mention(aid, start, end, surface, Place(*place), score, bool(demonym))
+
+
+def mention_json(m: Mention) -> dict[str, Any]:
+    """A mention as ``mapper parse`` prints it: offsets, surface, place, score."""
+    p = m.place
+    return {
+        "start": m.start, "end": m.end, "surface": m.surface, "name": p.name, "kind": p.kind,
+        "country": p.country, "geonameid": p.geonameid, "lat": p.lat, "lon": p.lon,
+        "score": m.score, "demonym": m.demonym, "key": p.key,
+    }

@@ -1,6 +1,7 @@
 """Write a file made of byte ranges of other files, without passing the bytes through Python.
 
-The mention exports of 10,000 articles are 300 MB. When one article is added, the new files
+The mention exports of a large corpus are hundreds of megabytes. When one article is added,
+the new files
 are the old ones with the new article's lines inserted where its id sorts: each run of
 unchanged articles is copied from the old file by the kernel (``os.copy_file_range``), and
 only the new lines come from elsewhere (the build's spool).

@@ -2,11 +2,11 @@
 
 Sentences come from a small rule splitter (:func:`_split_chunk`) that knows titles ("Gen."),
 abbreviations ("U.S.", "Aug."), initials ("George J. Mitchell"), quotes and "strategy.This".
-Libraries made for the job were measured and were too slow for the pipeline's budget of
-1 MB/s per core (pysbd 0.24 MB/s, syntok 1.3 MB/s) or ship an x86-only native library
-(blingfire, 99 MB). The splitter runs only on the paragraphs that hold a mention, once per
-paragraph. Sentences never cross a paragraph: a blank line, which includes a furniture line
-that :mod:`mapper.read.corpus` overwrote with spaces.
+Libraries made for the job were measured (docs/architecture.md) and were too slow for the
+pipeline's budget or ship an x86-only native library. The splitter runs only on the
+paragraphs that hold a mention, once per paragraph. Sentences never cross a paragraph: a
+blank line, which includes a furniture line that :mod:`mapper.read.corpus` overwrote with
+spaces.
 
 Inside a paragraph a single line break also ends a sentence (titles, captions and exports
 with one paragraph per line have no blank lines), unless the paragraph looks hard-wrapped:

@@ -1,4 +1,5 @@
-"""The embedded gazetteer: load ``geodata/``, look names up, and answer as a geopy geocoder.
+"""The embedded gazetteer: load ``geodata/``, look names up (its geopy face is
+:mod:`mapper.parse.geocoder`).
 
 ``geodata/places.parquet`` holds one row per place and ``geodata/names.parquet`` one row per
 (name key, place) pair, sorted by key; both are built by ``geodata/build.py``. Loading keeps
@@ -18,8 +19,6 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
-from geopy.geocoders.base import Geocoder
-from geopy.location import Location
 
 from mapper.errors import GazetteerError
 from mapper.models import Place
@@ -98,7 +97,7 @@ class Gazetteer:
         """Read the gazetteer from ``folder`` (default: :func:`mapper.paths.geodata_dir`)."""
         folder = Path(folder) if folder else geodata_dir()
         try:
-            # ParquetFile.read, unlike read_table, does not import pyarrow.dataset (0.2 s).
+            # ParquetFile.read, unlike read_table, does not import pyarrow.dataset.
             pt = pq.ParquetFile(folder / "places.parquet").read(columns=list(_PLACE_COLUMNS))
             nt = pq.ParquetFile(folder / "names.parquet").read(
                 columns=["key", "place_id", "source", "form"])
@@ -246,39 +245,3 @@ def _codes(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
 def default_gazetteer(folder: str | None = None) -> Gazetteer:
     """The gazetteer of ``folder`` (default ``geodata/``), loaded once per process."""
     return Gazetteer.load(folder)
-
-
-class GazetteerGeocoder(Geocoder):
-    """geopy geocoder over the embedded gazetteer: works with no network at all.
-
-    It plugs in wherever a geopy geocoder does, e.g.
-    ``geopandas.tools.geocode(["Kabul"], provider=GazetteerGeocoder)``.
-    """
-
-    def __init__(self, *, gazetteer: Gazetteer | None = None, country_bias: str | None = None,
-                 **kwargs) -> None:
-        super().__init__(**kwargs)
-        self.gazetteer = gazetteer or default_gazetteer()
-        self.country_bias = country_bias.upper() if country_bias else None
-
-    def geocode(self, query: str, *, exactly_one: bool = True, timeout=None,
-                limit: int | None = None) -> Location | list[Location] | None:
-        """Places named ``query``, best first: a :class:`geopy.location.Location` (or a list
-        with ``exactly_one=False``) whose ``raw`` is the gazetteer row; None when unknown."""
-        gaz = self.gazetteer
-        cands = gaz.candidates(str(query))
-        if self.country_bias:
-            cands.sort(key=lambda c: (gaz.country(c.place_id) != self.country_bias, -c.prior))
-        if not cands:
-            return None
-        locations = [self._location(c) for c in cands[: (limit or len(cands))]]
-        return locations[0] if exactly_one else locations
-
-    def _location(self, cand: Candidate) -> Location:
-        gaz = self.gazetteer
-        row = gaz.row(cand.place_id) | {"matched_form": cand.form, "prior": cand.prior}
-        address = ", ".join(x for x in (row["name"], row["country"]) if x)
-        return Location(address, (row["lat"], row["lon"]), row)
-
-    def reverse(self, query, *, exactly_one: bool = True, timeout=None):
-        raise NotImplementedError("the offline gazetteer does not reverse-geocode")

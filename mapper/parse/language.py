@@ -23,8 +23,8 @@ def language(text: str) -> str:
         return "en"
     words = len(_WORDS.findall(sample))
     if words and len(_ENGLISH.findall(sample.lower())) / words >= ENGLISH_SHARE:
-        return "en"  # the model costs ~2 ms an article; most news here is English
-    import py3langid  # its model loads on first use (0.4 s): only when a text needs it
+        return "en"  # the model costs more than this check; most news here is English
+    import py3langid  # its model loads on first use: only when a text needs it
 
     lang, _ = py3langid.classify(sample)
     # The recogniser needs word frequencies of the language; where wordfreq has none (a

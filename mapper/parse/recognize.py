@@ -112,7 +112,7 @@ def _dictionary_words() -> frozenset[str]:
 def _common_english() -> frozenset[str]:
     """The dictionary's words that news uses often (zipf >= :data:`COMMON_ZIPF`).
 
-    Made from two word lists that take 0.2 s to load at every start (before the first
+    Made from two word lists that are slow to load at every start (before the first
     article), it is kept in :func:`mapper.paths.cache_dir` under the versions of the
     packages it comes from and read back in milliseconds."""
     # Named by what makes it: the two packages' versions and this module's code.
@@ -156,7 +156,7 @@ def is_common_word(word: str, lang: str = "en") -> bool:
 @lru_cache(maxsize=8)
 def _frequencies(lang: str) -> dict[str, float]:
     """wordfreq's word -> frequency table (zipf = log10(frequency) + 9). Looked up directly:
-    ``zipf_frequency`` tokenises its argument first, 0.4 ms a call for a word already folded."""
+    ``zipf_frequency`` tokenises its argument first, which a word already folded needs not."""
     return get_frequency_dict(lang, "best")
 
 

@@ -2,11 +2,10 @@
 
 A rebuild decodes and parses only the files whose hash the article index does not know. A
 file whose size, modification and change times and inode are those the index recorded when
-it last hashed it is not read at all (as git does; hashing 10,000 articles took 0.6 s of a
-warm build). A stat is only recorded once the file is :data:`SETTLED` seconds old: a file
-changed again within the clock's resolution could otherwise keep its old stat. The files
-are the ones :func:`mapper.read.corpus.read_corpus` would read, found by the same walk.
-"""
+it last hashed it is not read at all (as git does). A stat is only recorded once the file is
+:data:`SETTLED` seconds old: a file changed again within the clock's resolution could
+otherwise keep its old stat. The files are the ones :func:`mapper.read.corpus.read_corpus`
+would read, found by the same walk."""
 
 from __future__ import annotations
 

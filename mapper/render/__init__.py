@@ -60,8 +60,8 @@ def preload(geodata: Path | None = None) -> None:
 def render_page(places: gpd.GeoDataFrame, payload: str, *, title: str = "mapper",
                 geodata: Path | None = None) -> list[str]:
     """The explorer page of ``places`` and a finished payload (:mod:`.data`), in parts to
-    be written one after the other (joined, the page of 100,000 articles was one more
-    copy of 25 MB, and its UTF-8 another)."""
+    be written one after the other (joined, a large page would be copied twice more: the
+    text and its UTF-8)."""
     if places.crs is not None and places.crs.to_epsg() != 4326:
         places = places.to_crs(4326)
     fmap = _offline_map()
@@ -86,8 +86,8 @@ def render_page(places: gpd.GeoDataFrame, payload: str, *, title: str = "mapper"
     geo = data.script_json(basemap.basemap_payload(places, geodata))
     layers = {"tiles": tiles, "shading": shading, "places": points}
     # The page is rendered and given its policy around two markers, which the JSON then
-    # replaces: 15 MB of it need not pass through Jinja nor the search for scripts (JSON
-    # scripts are not hashed).
+    # replaces: it need not pass through Jinja nor the search for scripts (JSON scripts are
+    # not hashed).
     Explorer(_PAYLOAD, _GEO, layers).add_to(fmap)
     fix_ids(fmap.get_root())
     html = csp.add_policy(fmap.get_root().render(), [TILES.build_url()])

@@ -5,8 +5,8 @@ provinces from ``geodata/admin1.parquet`` (``country``, ``admin1``, ``iso3166_2`
 geometry). Polygons are simplified and their coordinates rounded so the whole world costs a few
 hundred kilobytes; only provinces that contain a mentioned place are embedded.
 
-Simplifying the world took most of a map's build, and every ``mapper build`` is a new process,
-so the geodata build stores each row's simplified polygon beside the real one (column
+Simplifying the world is costly, and every ``mapper build`` is a new process, so the geodata
+build stores each row's simplified polygon beside the real one (column
 ``compact``, made by :func:`compacted_wkb`); a layer without it (older geodata, a
 ``MAPPER_GEODATA`` folder of one's own) is simplified here. A process keeps each layer and the
 polygons it has drawn (:func:`load_layer`), so the next map it builds (``mapper watch``) reads
@@ -168,7 +168,7 @@ def _read_arrow(path: Path, name: str) -> Layer | None:
     read with pyarrow; None for any other file (:func:`read_layer` reads those).
 
     ``ParquetFile.read``, unlike ``geopandas.read_parquet``, does not import pyarrow.dataset
-    (0.2 s) nor build a pyproj CRS (30 ms a file). The real polygons are only read when they
+    nor build a pyproj CRS. The real polygons are only read when they
     are needed: to find provinces, or to draw a layer that has no usable compact column.
     """
     try:
@@ -238,7 +238,7 @@ def _geojson(geometry: np.ndarray) -> list[dict[str, Any]]:
     """``mapping(g)`` of each geometry, as lists: the same JSON.
 
     The same floats, read in a few numpy calls for all the rings instead of one Python tuple
-    per point, which took a third of :func:`basemap_payload`.
+    per point.
     """
     kinds = shapely.get_type_id(geometry)
     if not np.isin(kinds, _POLYGONAL).all():

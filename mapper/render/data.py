@@ -1,6 +1,6 @@
 """The JSON payload the page reads: places, articles and excerpts, in compact arrays.
 
-One ``<script type="application/json">`` tag carries everything, so 2,000 places and 50,000
+One ``<script type="application/json">`` tag carries everything, so thousands of places and
 excerpts cost one parse instead of thousands of folium objects. Offsets are converted from
 Python's code points to JavaScript's UTF-16 units, so ``String.slice`` finds the same text
 even when an article contains emoji or other characters outside the BMP.
@@ -50,7 +50,7 @@ def _int(value: Any) -> int:
 
 def place_rows(places: gpd.GeoDataFrame) -> list[list[Any]]:
     """One array per place, in :data:`PLACE_FIELDS` order; rows without a point are dropped."""
-    # Columns, not itertuples (0.5 s for 15,000 places); a missing or empty point has NaN x.
+    # Columns, not itertuples; a missing or empty point has NaN x.
     xs, ys = places.geometry.x.to_numpy(), places.geometry.y.to_numpy()
     alt = places["alt_names"].tolist() if "alt_names" in places else [""] * len(places)
     columns = [places[c].tolist() for c in ("key", "name", "kind", "country", "mentions",
