@@ -20,18 +20,21 @@ import time
 from typing import Any
 
 import mapper.build.index as index
+import mapper.build.mapview as mapview
+import mapper.build.parsing as parsing
 import mapper.build.pipeline as pipeline
+import mapper.build.plan as plan
+import mapper.build.writing as writing
 import mapper.exports.write as exports
 
 #: (object, attribute, stage): what is wrapped to name the stage a thread is in.
 WRAPPED = [
-    (pipeline, "scan", "scan"), (pipeline, "_parse", "parse"),
-    (pipeline, "_ready_parser", "gazetteer"), (pipeline, "places_frame_of", "places frame"),
-    (pipeline, "payload_from_fragments", "payload"), (pipeline, "stage_page", "page"),
+    (plan, "scan", "scan"), (parsing, "parse_changes", "parse"),
+    (pipeline, "_ready_parser", "gazetteer"), (writing, "places_frame_of", "places frame"),
+    (writing, "payload_from_fragments", "payload"), (writing, "stage_page", "page"),
     (index.ArticleIndex, "ensure_indexes", "secondary indexes"),
-    (index.ArticleIndex, "refresh", "refresh"), (index.ArticleIndex, "place_counts",
-                                                 "place counts"),
-    (index.ArticleIndex, "map_fragments", "map fragments"),
+    (mapview.MapView, "refresh", "refresh"), (mapview.MapView, "place_counts", "place counts"),
+    (mapview.MapView, "map_fragments", "map fragments"),
     (exports, "write_mention_files", "mention files"),
     (exports, "write_places_geojson", "places.geojson"),
     (exports, "write_geopackage", "GeoPackage"), (exports, "update_geopackage", "GeoPackage"),
