@@ -21,6 +21,7 @@ import datetime as dt
 import hashlib
 import os
 import sqlite3
+import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,14 +29,30 @@ from pathlib import Path
 from mapper.build.records import Record, Unresolved
 from mapper.build.schema import INDEX_NAME, INDEXES, SCHEMA, SCHEMA_VERSION, TABLES
 from mapper.errors import ArticleIndexError, IndexCorruptError
-from mapper.exports.rows import MENTION_FIELDS, mention_of, place_fields
+from mapper.exports.rows import mention_of, place_fields
 from mapper.models import Article, Mention
 from mapper.read.scan import Stat
 
 __all__ = ["INDEX_NAME", "ArticleIndex", "Known", "Stored", "discard_index"]
 
-#: The columns of the ``mentions`` table, in the order of MENTION_FIELDS.
-_MENTION_COLUMNS = ", ".join(f'"{c}"' for c in MENTION_FIELDS)
+#: An article's mentions with their places' fields, in the order of MENTION_FIELDS but the
+#: article id and the surface (sliced from the text).
+_STORED_MENTIONS = """
+SELECT m.start, m."end", m.place_key, p.name, p.kind, p.country, p.lat, p.lon, p.geonameid,
+       p.admin1, p.population, m.score, m.demonym
+FROM mentions m JOIN place_info p ON p.key = m.place_key
+WHERE m.article_id = ? ORDER BY m.start, m."end", m.place_key
+"""
+
+
+def pack(text: str) -> bytes:
+    """An article's text as the index stores it: zlib of its UTF-8."""
+    return zlib.compress(text.encode("utf-8"), 6)
+
+
+def unpack(blob: bytes) -> str:
+    """The text :func:`pack` stored."""
+    return zlib.decompress(blob).decode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -147,11 +164,11 @@ class ArticleIndex:
             if not rows:
                 continue
             sha, path, title, date, pending, text = rows[0]
+            text = unpack(text)
             article = Article(aid, path, title, dt.date.fromisoformat(date) if date else None,
                               text, sha)
-            mentions = [mention_of(row) for row in self.query(
-                f"SELECT {_MENTION_COLUMNS} FROM mentions WHERE article_id = ? ORDER BY rowid",
-                (aid,))]
+            mentions = [mention_of((aid, s, e, text[s:e], *place, score, demonym))
+                        for s, e, *place, score, demonym in self.query(_STORED_MENTIONS, (aid,))]
             unresolved = self.query('SELECT start, "end", surface FROM unresolved '
                                      "WHERE article_id = ? ORDER BY rowid", (aid,))
             yield Stored(article, mentions, [tuple(u) for u in unresolved], bool(pending))
@@ -184,21 +201,21 @@ class ArticleIndex:
             for rec in records:
                 a, places = rec.article, rec.places
                 st = stats.get(a.id)
-                c.execute("DELETE FROM articles WHERE id = ?", (a.id,))
+                _delete(c, [a.id])
                 c.execute("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", (
                     a.id, a.sha256, *(st if st else (None,) * 4), a.title,
                     a.date.isoformat() if a.date else None, len(a.text), int(rec.pending),
                     len(rec.csv), len(rec.geojson), a.path))
-                c.execute("INSERT INTO texts VALUES (?, ?)", (a.id, a.text))
-                text = a.text
-                fields = {i: place_fields(places[i]) for _, _, i, _, _ in rec.mentions}
-                c.executemany("INSERT INTO mentions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
-                    (a.id, s, e, text[s:e], *fields[i], score, int(demonym))
+                c.execute("INSERT INTO texts VALUES (?, ?)", (a.id, pack(a.text)))
+                c.executemany("INSERT OR IGNORE INTO place_info VALUES (?,?,?,?,?,?,?,?,?)",
+                              [place_fields(places[i]) for i in {m[2] for m in rec.mentions}])
+                c.executemany("INSERT INTO mentions VALUES (?, ?, ?, ?, ?, ?)", [
+                    (a.id, s, e, places[i].key, score, int(demonym))
                     for s, e, i, score, demonym in rec.mentions])
-                age = -a.date.toordinal() if a.date else 1
-                c.executemany("INSERT INTO excerpts VALUES (?, ?, ?, ?, ?, ?, ?)", [
-                    (a.id, places[i].key, age, start, length, text[start:start + length],
-                     f"[{','.join(map(str, flat))}]") for i, start, length, flat in rec.excerpts])
+                age = _age(a.date)
+                c.executemany("INSERT INTO excerpts VALUES (?, ?, ?, ?, ?, ?)", [
+                    (a.id, places[i].key, age, start, length, f"[{','.join(map(str, flat))}]")
+                    for i, start, length, flat in rec.excerpts])
                 c.executemany("INSERT INTO unresolved VALUES (?, ?, ?, ?)",
                               [(a.id, s, e, surface) for s, e, surface in rec.unresolved])
 
@@ -218,7 +235,7 @@ class ArticleIndex:
     def remove(self, ids: Iterable[str]) -> None:
         """Forget the articles ``ids`` and everything found in them."""
         with self.transaction() as c:
-            c.executemany("DELETE FROM articles WHERE id = ?", [(i,) for i in ids])
+            _delete(c, ids)
 
     # -- plumbing ------------------------------------------------------------------------
 
@@ -232,6 +249,26 @@ class ArticleIndex:
     def transaction(self) -> _Transaction:
         """``with index.transaction() as conn:`` one transaction, rolled back on error."""
         return _Transaction(self)
+
+
+def _delete(c: sqlite3.Connection, ids: Iterable[str]) -> None:
+    """Delete the articles ``ids`` and their rows: their excerpts along the excerpts' key
+    (by their places and age), the rest by cascade."""
+    for aid in ids:
+        row = c.execute("SELECT date FROM articles WHERE id = ?", (aid,)).fetchone()
+        if row is None:
+            continue
+        age = _age(dt.date.fromisoformat(row[0]) if row[0] else None)
+        places = c.execute("SELECT DISTINCT place_key FROM mentions WHERE article_id = ?",
+                           (aid,)).fetchall()
+        c.executemany("DELETE FROM excerpts WHERE place_key = ? AND age = ? AND article_id = ?",
+                      [(key, age, aid) for key, in places])
+        c.execute("DELETE FROM articles WHERE id = ?", (aid,))
+
+
+def _age(date: dt.date | None) -> int:
+    """An article's date as the excerpts keep it: -ordinal (newest smallest), 1 undated."""
+    return -date.toordinal() if date else 1
 
 
 class _Transaction:

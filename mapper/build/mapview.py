@@ -17,7 +17,7 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from mapper.build.index import ArticleIndex
+from mapper.build.index import ArticleIndex, unpack
 from mapper.build.places import PlaceCount
 from mapper.render.passages import Document, article_fragment, excerpt_fragment
 
@@ -33,14 +33,15 @@ TEXT_BUDGET = 6_000_000
 
 #: The newest ``cap`` excerpts of a place (``-1``: all), read along ``excerpts_newest``.
 _NEWEST = """
-SELECT place_key, article_id, start, length, text, marks FROM excerpts WHERE place_key = ?
+SELECT place_key, article_id, start, length, marks FROM excerpts WHERE place_key = ?
 ORDER BY age, article_id, start, length LIMIT ?
 """
 _PLACE = """
 INSERT INTO places
-SELECT place_key, name, kind, country, lat, lon, (SELECT count(*) FROM mentions
-    WHERE place_key = ?1), (SELECT count(*) FROM excerpts WHERE place_key = ?1), ?2, ?3
-FROM mentions WHERE place_key = ?1 LIMIT 1
+SELECT key, name, kind, country, lat, lon, (SELECT sum(json_array_length(marks)) / 2
+    FROM excerpts WHERE place_key = ?1), (SELECT count(*) FROM excerpts WHERE place_key = ?1),
+    ?2, ?3
+FROM place_info WHERE key = ?1
 """
 
 
@@ -88,7 +89,7 @@ class MapView:
                 c.execute("DELETE FROM places")
                 c.execute("DELETE FROM shown")
                 c.execute("DELETE FROM docs")
-                keys = [k for k, in c.execute("SELECT DISTINCT place_key FROM mentions")]
+                keys = [k for k, in c.execute("SELECT DISTINCT place_key FROM excerpts")]
             else:
                 keys = sorted(set(keys))
                 before = {}
@@ -99,7 +100,7 @@ class MapView:
             after = {}
             changed: set[str] = set()
             for key in keys:
-                ids = [a for a, in c.execute("SELECT DISTINCT article_id FROM mentions "
+                ids = [a for a, in c.execute("SELECT DISTINCT article_id FROM excerpts "
                                              "WHERE place_key = ? ORDER BY article_id", (key,))]
                 if ids:
                     c.execute(_PLACE, (key, "|".join(ids), len(ids)))
@@ -159,7 +160,7 @@ def _show(c: sqlite3.Connection, key: str, cap: int, mentioned: bool) -> set[str
     changed: set[str] = set()
     gone = []
     for rowid, *row in c.execute(
-            "SELECT rowid, place_key, article_id, start, length, text, marks FROM shown "
+            "SELECT rowid, place_key, article_id, start, length, marks FROM shown "
             "WHERE place_key = ?", (key,)).fetchall():
         if wanted[tuple(row)] > 0:  # still shown: kept with its fragment
             wanted[tuple(row)] -= 1
@@ -169,8 +170,8 @@ def _show(c: sqlite3.Connection, key: str, cap: int, mentioned: bool) -> set[str
     came = list(wanted.elements())
     changed.update(row[1] for row in came)
     c.executemany("DELETE FROM shown WHERE rowid = ?", gone)
-    c.executemany("INSERT INTO shown (place_key, article_id, start, length, text, marks) "
-                  "VALUES (?, ?, ?, ?, ?, ?)", came)
+    c.executemany("INSERT INTO shown (place_key, article_id, start, length, marks) "
+                  "VALUES (?, ?, ?, ?, ?)", came)
     return changed
 
 
@@ -181,26 +182,28 @@ def _make_docs(c: sqlite3.Connection, ids: Sequence[str], partial: bool) -> None
         marks = ",".join("?" * len(chunk))
         shown: dict[str, list[tuple]] = {a: [] for a in chunk}
         for aid, *row in c.execute(
-                f"SELECT article_id, rowid, start, text, marks FROM shown "
+                f"SELECT article_id, rowid, start, length, marks FROM shown "
                 f"WHERE article_id IN ({marks})", chunk):
             shown[aid].append(row)
-        texts = dict(c.execute(f"SELECT article_id, text FROM texts "
-                               f"WHERE article_id IN ({marks})", chunk)) if not partial else {}
+        texts = {aid: unpack(blob) for aid, blob in c.execute(
+            f"SELECT article_id, text FROM texts WHERE article_id IN ({marks})", chunk)}
         heads = c.execute(f"SELECT id, title, date FROM articles "
                           f"WHERE id IN ({marks})", chunk).fetchall()
         docs, fragments = [], []
         for aid, title, date in heads:
-            rows = shown[aid]
+            text = texts[aid]
+            rows = [(rowid, start, text[start:start + length], marks)
+                    for rowid, start, length, marks in shown[aid]]
             flat = _json_lists(r[3] for r in rows)
             if partial:
-                doc = Document("", [(start, text) for _, start, text, _ in rows if text])
+                doc = Document("", [(start, quoted) for _, start, quoted, _ in rows if quoted])
             else:
-                doc = Document(texts[aid])
+                doc = Document(text)
             docs.append((aid, article_fragment(aid, title, date, doc)))
             fragments.extend(
-                (excerpt_fragment(doc if text else None, start, text,
+                (excerpt_fragment(doc if quoted else None, start, quoted,
                                   tuple(zip(f[0::2], f[1::2], strict=True))), rowid)
-                for (rowid, start, text, _), f in zip(rows, flat, strict=True))
+                for (rowid, start, quoted, _), f in zip(rows, flat, strict=True))
         c.executemany("INSERT INTO docs VALUES (?, ?)", docs)
         c.executemany("UPDATE shown SET fragment = ? WHERE rowid = ?", fragments)
 

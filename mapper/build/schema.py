@@ -8,7 +8,7 @@ article its hash, text, mentions, excerpts, export line lengths) and the map's s
 from __future__ import annotations
 
 #: Bump when the tables change: an index of another version is rebuilt, not migrated.
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 INDEX_NAME = "mapper-index.sqlite"
 
 # The texts in a table of their own: with them in ``articles`` each row filled a page or
@@ -26,28 +26,39 @@ CREATE TABLE articles (
     csv_bytes INTEGER NOT NULL, geojson_bytes INTEGER NOT NULL,
     path TEXT NOT NULL
 );
+-- Every text is stored once: the article's, zlib-compressed. Mentions, excerpts and the
+-- excerpts the map shows are offsets into it, sliced in Python where a text is needed.
 CREATE TABLE texts (
     article_id TEXT PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
-    text TEXT NOT NULL
+    text BLOB NOT NULL  -- zlib of the UTF-8 text
 );
+-- The places the mentions resolved to, once each (a key always names the same place: a
+-- new gazetteer or geocoder changes the fingerprint, and the index is made again).
+CREATE TABLE place_info (
+    key TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, country TEXT NOT NULL,
+    lat REAL NOT NULL, lon REAL NOT NULL, geonameid INTEGER, admin1 TEXT NOT NULL,
+    population INTEGER NOT NULL
+) WITHOUT ROWID;
+-- Kept in article order (the table is its own index on article_id): a mention is one
+-- name at one span, resolved to one place.
 CREATE TABLE mentions (
     article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
-    start INTEGER NOT NULL, "end" INTEGER NOT NULL, surface TEXT NOT NULL,
-    place_key TEXT NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL, country TEXT NOT NULL,
-    lat REAL NOT NULL, lon REAL NOT NULL, geonameid INTEGER, admin1 TEXT NOT NULL,
-    population INTEGER NOT NULL, score REAL NOT NULL, demonym INTEGER NOT NULL
-);
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, place_key TEXT NOT NULL,
+    score REAL NOT NULL, demonym INTEGER NOT NULL,
+    PRIMARY KEY (article_id, start, "end", place_key)
+) WITHOUT ROWID;
+-- One row per place and sentence of an article that names it; every mention of the place
+-- there is in ``marks``, so a place's mentions and articles are counted here too. Deleted
+-- with their article by ArticleIndex, along this key (no index on article_id).
 CREATE TABLE excerpts (
-    article_id TEXT NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
-    place_key TEXT NOT NULL,
+    article_id TEXT NOT NULL, place_key TEXT NOT NULL,
     -- The article's date as -ordinal (newest smallest), 1 when undated: the map shows the
     -- excerpts of a place's newest articles, read in this index's order.
     age INTEGER NOT NULL, start INTEGER NOT NULL, length INTEGER NOT NULL,
-    -- A copy of the article's text there: slicing the article's text in SQL reads its
-    -- overflow pages for every excerpt.
-    text TEXT NOT NULL,
-    marks TEXT NOT NULL  -- JSON [start, end, start, end, ...] into the excerpt
-);
+    marks TEXT NOT NULL,  -- JSON [start, end, start, end, ...] into the excerpt
+    -- Kept in the order the map reads them: a place's newest first.
+    PRIMARY KEY (place_key, age, article_id, start, length)
+) WITHOUT ROWID;
 -- What the map shows, kept up to date for the places a build touched (see refresh()): per
 -- place its fields and counts, and its newest excerpts up to the map's cap.
 CREATE TABLE places (
@@ -60,7 +71,7 @@ CREATE TABLE places (
 );
 CREATE TABLE shown (
     place_key TEXT NOT NULL, article_id TEXT NOT NULL, start INTEGER NOT NULL,
-    length INTEGER NOT NULL, text TEXT NOT NULL, marks TEXT NOT NULL,
+    length INTEGER NOT NULL, marks TEXT NOT NULL,
     fragment TEXT  -- its row in the page's payload (mapper.render.passages), made by refresh()
 );
 -- Per article its row in the page's payload: its whole text or the passages its shown
@@ -78,14 +89,10 @@ CREATE TABLE unresolved (
 #: kept up to date row by row, they make the first inserts several times slower. An index
 #: killed before then gets them on open.
 INDEXES = """
-CREATE INDEX IF NOT EXISTS mentions_article ON mentions (article_id);
-CREATE INDEX IF NOT EXISTS mentions_place ON mentions (place_key, article_id);
-CREATE INDEX IF NOT EXISTS excerpts_article ON excerpts (article_id);
-CREATE INDEX IF NOT EXISTS excerpts_newest ON excerpts (place_key, age, article_id, start, length);
 CREATE INDEX IF NOT EXISTS shown_place ON shown (place_key, article_id, start, length);
 CREATE INDEX IF NOT EXISTS shown_article ON shown (article_id);
 CREATE INDEX IF NOT EXISTS unresolved_article ON unresolved (article_id);
 """
-TABLES = {"meta", "articles", "texts", "mentions", "excerpts", "places", "shown",
-           "docs", "unresolved"}
+TABLES = {"meta", "articles", "texts", "place_info", "mentions", "excerpts", "places",
+          "shown", "docs", "unresolved"}
 
