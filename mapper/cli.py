@@ -7,8 +7,11 @@ skipped (each is reported on stderr by name).
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -26,7 +29,8 @@ def main() -> None:
 
 
 def _build_options(command):
-    """The options of every command that builds a map (build, add, watch)."""
+    """The options of every command that builds a map (build, add, watch), handed to the
+    command as one :class:`_BuildArgs` named ``args``."""
     options = [
         click.option("--out", "out_dir", default="maps", show_default=True,
                      type=click.Path(file_okay=False, path_type=Path),
@@ -42,6 +46,11 @@ def _build_options(command):
         click.option("--max-bytes", type=click.IntRange(min=1), default=DEFAULT_MAX_BYTES,
                      show_default=True,
                      help="Articles larger than this are reported and skipped, unread."),
+        click.option("--export", "exports", default="", metavar="FORMATS",
+                     callback=_export_files,
+                     help="Also write these exports (comma-separated): csv (mentions.csv), "
+                          "geojson (mentions.geojson), all. places.geojson and places.gpkg "
+                          "are always written."),
         click.option("--quiet", "-q", is_flag=True,
                      help="No progress bar and no summary; problems and warnings only."),
         click.option("--geocoder", default=None, metavar="SERVICE",
@@ -52,26 +61,63 @@ def _build_options(command):
                      help="Option of the geocoder (repeatable), e.g. domain=host:port, "
                           "scheme=http, timeout=5, user_agent=..., min_delay_seconds=1."),
     ]
+
+    @functools.wraps(command)
+    def with_args(**kwargs):
+        fields = {f.name for f in dataclasses.fields(_BuildArgs)}
+        args = _BuildArgs(**{k: kwargs.pop(k) for k in list(kwargs) if k in fields})
+        return command(args=args, **kwargs)
+
     for option in reversed(options):
-        command = option(command)
-    return command
+        with_args = option(with_args)
+    return with_args
 
 
-def _options(title: str, jobs: int, max_excerpts: int, max_bytes: int, geocoder: str | None,
-             geocoder_options: tuple[str, ...], scheduler: str | None = None):
-    """The BuildOptions of the command line's build options (the online geocoder made)."""
-    from mapper.build import BuildOptions
+def _export_files(ctx: click.Context, param: click.Parameter, value: str) -> tuple[str, ...]:
+    """``--export csv,geojson`` as the export files it asks for."""
+    from mapper.exports import FORMATS
 
-    online = None
-    if geocoder:
-        from mapper.parse.online import make_resolver
+    names = []
+    for fmt in filter(None, (v.strip().lower() for v in value.split(","))):
+        if fmt == "all":
+            names += [FORMATS["csv"], FORMATS["geojson"]]
+        elif fmt in ("csv", "geojson"):
+            names.append(FORMATS[fmt])
+        else:
+            raise click.BadParameter(f"{fmt!r} is not one of csv, geojson, all")
+    return tuple(names)
 
-        try:
-            online = make_resolver(geocoder, geocoder_options)
-        except MapperError as exc:
-            raise click.ClickException(str(exc)) from exc
-    return BuildOptions(title=title, jobs=jobs, max_excerpts=max_excerpts, max_bytes=max_bytes,
-                        scheduler=scheduler, online=online)
+
+@dataclass(frozen=True)
+class _BuildArgs:
+    """The build options of the command line, as given."""
+
+    out_dir: Path
+    title: str
+    jobs: int
+    max_excerpts: int
+    max_bytes: int
+    exports: tuple[str, ...]
+    quiet: bool
+    geocoder: str | None
+    geocoder_options: tuple[str, ...]
+
+    def options(self, scheduler: str | None = None):
+        """The BuildOptions they ask for, with a new online geocoder if one is asked for
+        (each build closes its own)."""
+        from mapper.build import BuildOptions
+
+        online = None
+        if self.geocoder:
+            from mapper.parse.online import make_resolver
+
+            try:
+                online = make_resolver(self.geocoder, self.geocoder_options)
+            except MapperError as exc:
+                raise click.ClickException(str(exc)) from exc
+        return BuildOptions(title=self.title, jobs=self.jobs, max_excerpts=self.max_excerpts,
+                            max_bytes=self.max_bytes, exports=self.exports,
+                            scheduler=scheduler, online=online)
 
 
 def _run_build(articles_dir: Path, out_dir: Path, options, *, quiet: bool):
@@ -141,10 +187,7 @@ def _changes(result) -> str:
 @click.option("--scheduler", default=None, metavar="ADDRESS",
               help="Parse on this Dask cluster (tcp://host:8786) instead of --jobs processes; "
                    "needs mapper's dask extra on the workers.")
-def build(articles_dir: Path, out_dir: Path, title: str, jobs: int, max_excerpts: int,
-          max_bytes: int,
-          quiet: bool, geocoder: str | None, geocoder_options: tuple[str, ...],
-          scheduler: str | None) -> None:
+def build(articles_dir: Path, args: _BuildArgs, scheduler: str | None) -> None:
     """Geoparse the .txt/.md articles in ARTICLES_DIR (default: seeds/) and write the map.
 
     Only articles that are new or changed since the last build into the same --out folder
@@ -154,9 +197,7 @@ def build(articles_dir: Path, out_dir: Path, title: str, jobs: int, max_excerpts
 
     Example: mapper build seeds --out maps && xdg-open maps/index.html
     """
-    options = _options(title, jobs, max_excerpts, max_bytes, geocoder, geocoder_options,
-                       scheduler)
-    result = _run_build(articles_dir, out_dir, options, quiet=quiet)
+    result = _run_build(articles_dir, args.out_dir, args.options(scheduler), quiet=args.quiet)
     if result.problems:
         sys.exit(EXIT_SKIPPED)
 
@@ -168,9 +209,7 @@ def build(articles_dir: Path, out_dir: Path, title: str, jobs: int, max_excerpts
               type=click.Path(file_okay=False, path_type=Path),
               help="The corpus folder to copy the articles into.")
 @_build_options
-def add(files: tuple[Path, ...], corpus_dir: Path, out_dir: Path, title: str, jobs: int,
-        max_excerpts: int, max_bytes: int, quiet: bool, geocoder: str | None,
-        geocoder_options: tuple[str, ...]) -> None:
+def add(files: tuple[Path, ...], corpus_dir: Path, args: _BuildArgs) -> None:
     """Copy article FILES into the corpus folder, then rebuild its map.
 
     A file whose name is already taken by the same content is left as it is; if a name is
@@ -184,13 +223,12 @@ def add(files: tuple[Path, ...], corpus_dir: Path, out_dir: Path, title: str, jo
         copied, present = add_articles(files, corpus_dir)
     except MapperError as exc:
         raise click.ClickException(str(exc)) from exc
-    if not quiet:
+    if not args.quiet:
         for path in copied:
             click.echo(f"added {path}")
         for path in present:
             click.echo(f"already there: {path}")
-    options = _options(title, jobs, max_excerpts, max_bytes, geocoder, geocoder_options)
-    result = _run_build(corpus_dir, out_dir, options, quiet=quiet)
+    result = _run_build(corpus_dir, args.out_dir, args.options(), quiet=args.quiet)
     if result.problems:
         sys.exit(EXIT_SKIPPED)
 
@@ -200,9 +238,7 @@ def add(files: tuple[Path, ...], corpus_dir: Path, out_dir: Path, title: str, jo
 @_build_options
 @click.option("--debounce", default=500, show_default=True, type=click.IntRange(min=0),
               help="Milliseconds of quiet before a burst of changes triggers a rebuild.")
-def watch(articles_dir: Path, out_dir: Path, title: str, jobs: int, max_excerpts: int,
-          max_bytes: int, quiet: bool,
-          geocoder: str | None, geocoder_options: tuple[str, ...], debounce: int) -> None:
+def watch(articles_dir: Path, args: _BuildArgs, debounce: int) -> None:
     """Build the map of ARTICLES_DIR, then rebuild it whenever its articles change.
 
     Stop with Ctrl-C. A failed rebuild is reported and watching goes on.
@@ -211,25 +247,46 @@ def watch(articles_dir: Path, out_dir: Path, title: str, jobs: int, max_excerpts
     """
     from mapper.read.watching import watch_folder
 
-    def options():  # a new online geocoder each time: a build closes its own
-        return _options(title, jobs, max_excerpts, max_bytes, geocoder, geocoder_options)
-
     def rebuild(paths: set[str]) -> None:
-        if not quiet:
+        if not args.quiet:
             click.echo(f"{len(paths)} change(s) in {articles_dir}: rebuilding")
         try:
-            _run_build(articles_dir, out_dir, options(), quiet=quiet)
+            _run_build(articles_dir, args.out_dir, args.options(), quiet=args.quiet)
         except click.ClickException as exc:
             click.echo(f"Error: {exc.format_message()}", err=True)
 
-    _run_build(articles_dir, out_dir, options(), quiet=quiet)
-    if not quiet:
+    _run_build(articles_dir, args.out_dir, args.options(), quiet=args.quiet)
+    if not args.quiet:
         click.echo(f"watching {articles_dir} (Ctrl-C to stop)")
     try:
-        watch_folder(articles_dir, rebuild, out_dir=out_dir, debounce_ms=debounce)
+        watch_folder(articles_dir, rebuild, out_dir=args.out_dir, debounce_ms=debounce)
     except KeyboardInterrupt:
-        if not quiet:
+        if not args.quiet:
             click.echo("stopped")
+
+
+@main.command("export")
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(["csv", "geojson", "gpkg", "places"]))
+@click.option("--from", "map_dir", default="maps", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="The map's folder (the --out of its build).")
+@click.option("--out", "dest", default=None, type=click.Path(dir_okay=False, path_type=Path),
+              help="The file to write (default: its usual name in the map's folder).")
+def export_command(fmt: str, map_dir: Path, dest: Path | None) -> None:
+    """Write an export of a built map from its article index, without parsing again.
+
+    FORMAT: csv (mentions.csv), geojson (mentions.geojson), gpkg (places.gpkg) or places
+    (places.geojson). Written into the map's folder, it is kept up to date by later builds.
+
+    Example: mapper export csv --from maps --out ~/mentions.csv
+    """
+    from mapper.build.export import export
+
+    try:
+        path = export(map_dir, fmt, dest)
+    except MapperError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"wrote {path}")
 
 
 @main.command()

@@ -8,6 +8,8 @@ import time
 from pathlib import Path
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+#: The exports a build writes only when asked for.
+ALL = ("mentions.csv", "mentions.geojson")
 
 ARTICLES = {
     "dhaka.txt": "date 2024-03-01\nFloods reach Dhaka\n\nMonsoon floods reached Dhaka on "
@@ -56,11 +58,12 @@ def geopackage_rows(path: Path) -> dict[str, list[tuple]]:
     import pyogrio
 
     layers = {}
-    for name, _ in pyogrio.list_layers(path):
+    for name, kind in pyogrio.list_layers(path):
         frame = pyogrio.read_dataframe(path, layer=name)
-        wkt = frame.geometry.to_wkt()
-        table = frame.drop(columns=frame.geometry.name).assign(wkt=wkt)
-        layers[name] = sorted(table.itertuples(index=False, name=None))
+        if kind is not None:  # a layer of points; the others are attribute tables
+            wkt = frame.geometry.to_wkt()
+            frame = frame.drop(columns=frame.geometry.name).assign(wkt=wkt)
+        layers[name] = sorted(frame.itertuples(index=False, name=None))
     return layers
 
 

@@ -16,7 +16,7 @@ import geopandas as gpd
 from mapper.build import mapview
 from mapper.build.index import INDEX_NAME, ArticleIndex
 from mapper.build.mapview import MapView
-from mapper.build.records import Palette, Record
+from mapper.build.records import Palette, Record, pack
 from mapper.build.writing import draw_map
 from mapper.models import Article, Excerpt, Place
 from mapper.render import MAP_FILES, write_summary
@@ -47,7 +47,7 @@ def records(places: gpd.GeoDataFrame, excerpts: Sequence[Excerpt],
             at = palette(Place(r.key, str(r.name), str(r.kind), str(r.country), 0.0, 0.0))
             mentions += [(e.start + s, e.start + t, at, 1.0, False) for s, t in e.marks]
             kept.append((at, e.start, len(e.text), tuple(x for m in e.marks for x in m)))
-        out.append(Record(a, palette.places, sorted(mentions), kept))
+        out.append(Record(a, palette.places, sorted(mentions), kept, packed=pack(a.text)))
     return out
 
 

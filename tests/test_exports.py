@@ -28,7 +28,8 @@ def built(tmp_path_factory: pytest.TempPathFactory, gazetteer: Gazetteer) -> Pat
     for seed in sorted(SEEDS.glob("*.txt"))[:2]:
         (corpus / seed.name).write_bytes(seed.read_bytes())
     out = tmp_path_factory.mktemp("out")
-    pipeline.build(corpus, out, gazetteer=gazetteer)
+    pipeline.build(corpus, out, gazetteer=gazetteer,
+                   exports=("mentions.csv", "mentions.geojson"))
     return out
 
 
@@ -40,7 +41,8 @@ def _csv(out: Path) -> list[dict[str, str]]:
 def test_geopackage_layers_read_back(built: Path) -> None:
     gpkg = built / "places.gpkg"
     layers = {name: kind for name, kind in pyogrio.list_layers(gpkg)}
-    assert layers == {"places": "Point", "mentions": "Point"}
+    assert layers == {"places": "Point", "mentions": "Point", "excerpts": None,
+                      "articles": None}
     places = gpd.read_file(gpkg, layer="places")
     mentions = gpd.read_file(gpkg, layer="mentions")
     rows = _csv(built)
@@ -51,17 +53,39 @@ def test_geopackage_layers_read_back(built: Path) -> None:
         assert frame.geometry.x.between(-180, 180).all()
         assert frame.geometry.y.between(-90, 90).all()
     assert len(mentions) == len(rows)
-    assert {"article_id", "excerpt", "start", "end", "surface", "place_key"} <= set(mentions)
+    assert {"article_id", "excerpt_id", "start", "end", "surface", "place_key"} <= set(mentions)
     oslo = places[places["name"] == "Oslo"].iloc[0]
     assert oslo["country"] == "NO" and oslo["article_ids"] == "oslo.txt"
     assert abs(oslo.geometry.x - 10.75) < 0.2 and abs(oslo.geometry.y - 59.91) < 0.2
-    texts = {p.name: p.read_text(encoding="utf-8") for p in built.parent.glob("corpus*/*.txt")}
-    for m in mentions.itertuples():
-        assert m.surface in m.excerpt
     first = mentions.iloc[0]
     assert (first["article_id"], int(first["start"]), first["surface"]) == (
         rows[0]["article_id"], int(rows[0]["start"]), rows[0]["surface"])
-    assert texts  # the corpus is beside the outputs
+
+
+def test_geopackage_keeps_each_excerpt_once_and_joins_back_to_the_csv(built: Path) -> None:
+    """Mentions point at their excerpt and article by id; joined, they are mentions.csv."""
+    gpkg = built / "places.gpkg"
+    mentions = gpd.read_file(gpkg, layer="mentions")
+    excerpts = pyogrio.read_dataframe(gpkg, layer="excerpts")
+    articles = pyogrio.read_dataframe(gpkg, layer="articles")
+    assert excerpts["excerpt_id"].is_unique and articles["article_id"].is_unique
+    assert len(excerpts) < len(mentions)  # mentions in one sentence share it
+    text = dict(zip(excerpts["excerpt_id"], excerpts["text"], strict=True))
+    title = dict(zip(articles["article_id"], articles["title"], strict=True))
+    rows = _csv(built)
+    for m, want in zip(mentions.itertuples(), rows, strict=True):
+        assert (m.article_id, m.date or "", m.start, m.end, m.surface, m.place_key, m.name,
+                m.kind, m.country, m.demonym) == (
+            want["article_id"], want["date"], int(want["start"]), int(want["end"]),
+            want["surface"], want["place_key"], want["name"], want["kind"], want["country"],
+            int(want["demonym"]))
+        assert text[m.excerpt_id] == want["excerpt"] and m.surface in want["excerpt"]
+        assert title[m.article_id] == want["title"]
+        assert abs(m.geometry.x - float(want["lon"])) < 1e-9
+        assert abs(m.geometry.y - float(want["lat"])) < 1e-9
+    # Each excerpt's offsets are where its text stands in its article.
+    for ex in excerpts.itertuples():
+        assert ex.end - ex.start == len(ex.text)
 
 
 def test_mentions_geojson_matches_the_csv(built: Path) -> None:

@@ -17,7 +17,7 @@ def _build(corpus: Path, out: Path, *extra: str) -> tuple[subprocess.CompletedPr
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     done = subprocess.run(
         [sys.executable, "-m", "mapper.cli", "build", str(corpus), "--out", str(out),
-         "--quiet", *extra],
+         "--export", "csv", "--quiet", *extra],
         capture_output=True, text=True, timeout=600,
     )
     peak_mb = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from buildkit import (
+    ALL,
     geopackage_rows,
     make_corpus,
     outputs,
@@ -40,7 +41,7 @@ pytestmark = pytest.mark.usefixtures("stable_geodata")
 def test_adding_one_article_parses_only_it(tmp_path: Path, parses: list[str]) -> None:
     corpus = write_articles(tmp_path / "corpus", ["dhaka.txt", "lima.txt", "nairobi.txt"])
     out = tmp_path / "out"
-    first = pipeline.build(corpus, out)
+    first = pipeline.build(corpus, out, exports=ALL)
     assert sorted(parses) == ["dhaka.txt", "lima.txt", "nairobi.txt"]
     assert first.parsed == 3 and first.unchanged == 0
     assert "Oslo" not in place_names(out)
@@ -85,7 +86,7 @@ def test_changed_article_is_parsed_again(tmp_path: Path, parses: list[str]) -> N
 def test_removing_an_article_removes_its_places(tmp_path: Path, parses: list[str]) -> None:
     corpus = write_articles(tmp_path / "corpus", ["dhaka.txt", "lima.txt", "oslo.txt"])
     out = tmp_path / "out"
-    pipeline.build(corpus, out)
+    pipeline.build(corpus, out, exports=ALL)
     assert {"Lima", "Peru"} <= place_names(out)
     parses.clear()
     (corpus / "lima.txt").unlink()
@@ -101,7 +102,7 @@ def test_removing_an_article_removes_its_places(tmp_path: Path, parses: list[str
 def test_moved_article_is_removed_and_added(tmp_path: Path, parses: list[str]) -> None:
     corpus = write_articles(tmp_path / "corpus", ["dhaka.txt", "lima.txt"])
     out = tmp_path / "out"
-    pipeline.build(corpus, out)
+    pipeline.build(corpus, out, exports=ALL)
     parses.clear()
     (corpus / "sub").mkdir()
     (corpus / "lima.txt").rename(corpus / "sub" / "peru.txt")
@@ -131,13 +132,13 @@ def test_same_input_same_bytes_cold_or_incremental(tmp_path: Path) -> None:
     for seed in sorted(Path(__file__).parent.parent.joinpath("seeds").glob("*.txt"))[:2]:
         (corpus / seed.name).write_bytes(seed.read_bytes())
     incremental = tmp_path / "incremental"
-    pipeline.build(corpus, incremental)
+    pipeline.build(corpus, incremental, exports=ALL)
     write_articles(corpus, ["nairobi.txt", "oslo.txt"])
     (corpus / "lima.txt").unlink()
     pipeline.build(corpus, incremental)
     cold_a, cold_b = tmp_path / "cold_a", tmp_path / "cold_b"
-    pipeline.build(corpus, cold_a)
-    pipeline.build(corpus, cold_b)
+    pipeline.build(corpus, cold_a, exports=ALL)
+    pipeline.build(corpus, cold_b, exports=ALL)
     a, b, inc = outputs(cold_a), outputs(cold_b), outputs(incremental)
     assert set(a) >= {"index.html", "places.html", "places.geojson", "mentions.csv",
                       "mentions.geojson", "places.gpkg"}
@@ -305,7 +306,7 @@ def test_fingerprint_follows_gazetteer_data_and_geocoder(tmp_path: Path,
 def test_unchanged_exports_are_not_rewritten(tmp_path: Path) -> None:
     corpus = write_articles(tmp_path / "corpus", ["dhaka.txt", "lima.txt"])
     out = tmp_path / "out"
-    pipeline.build(corpus, out)
+    pipeline.build(corpus, out, exports=ALL)
     names = ("places.geojson", "mentions.csv", "mentions.geojson", "places.gpkg")
 
     def stamps() -> dict[str, int]:
@@ -319,10 +320,17 @@ def test_unchanged_exports_are_not_rewritten(tmp_path: Path) -> None:
     second = stamps()
     assert all(second[n] != first[n] for n in names)
     assert "oslo.txt" in (out / "mentions.csv").read_text(encoding="utf-8")
-    (out / "mentions.csv").unlink()  # an export gone (or touched) is written again
-    pipeline.build(corpus, out)
+    (out / "mentions.csv").unlink()  # an export asked for, gone (or touched): written again
+    pipeline.build(corpus, out, exports=ALL)
     assert "oslo.txt" in (out / "mentions.csv").read_text(encoding="utf-8")
     assert (out / "places.gpkg").stat().st_mtime_ns != second["places.gpkg"]
+    # A mention file not asked for and deleted is no longer written; the rest stay.
+    third = stamps()
+    (out / "mentions.geojson").unlink()
+    pipeline.build(corpus, out)
+    assert not (out / "mentions.geojson").exists()
+    assert {n: (out / n).stat().st_mtime_ns for n in ("places.geojson", "mentions.csv")} == {
+        n: third[n] for n in ("places.geojson", "mentions.csv")}
 
 
 def test_index_damaged_where_only_a_build_looks_is_rebuilt(tmp_path: Path,
@@ -352,7 +360,7 @@ def test_a_build_that_fails_after_the_exports_started_replaces_nothing(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str) -> None:
     corpus = write_articles(tmp_path / "corpus", ["dhaka.txt", "lima.txt"])
     out = tmp_path / "out"
-    pipeline.build(corpus, out)
+    pipeline.build(corpus, out, exports=ALL)
     before = outputs(out)
     write_articles(corpus, ["oslo.txt"])
 
@@ -373,7 +381,7 @@ def test_a_build_that_fails_after_the_exports_started_replaces_nothing(
     # Oslo's parse was committed before the failure: the next build only draws it.
     assert pipeline.build(corpus, out).parsed == 0
     cold = tmp_path / "cold"
-    pipeline.build(corpus, cold)
+    pipeline.build(corpus, cold, exports=ALL)
     got, want = outputs(out), outputs(cold)
     for name in ("index.html", "places.html", "places.geojson", "mentions.csv",
                  "mentions.geojson"):

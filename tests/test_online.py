@@ -143,7 +143,8 @@ def test_online_geocoder_resolves_what_the_gazetteer_lacks(tmp_path: Path, nomin
     domain, server = nominatim
     corpus = _corpus(tmp_path / "corpus", ["Qarghunzar", "Zorblaxia"])
     online = _resolver(domain, tmp_path / "cache.sqlite")
-    result = pipeline.build(corpus, tmp_path / "out", online=online)
+    result = pipeline.build(corpus, tmp_path / "out", online=online,
+                            exports=("mentions.csv",))
     places = _places(tmp_path / "out")
     town = places["osm:relation:4242"]
     assert (town["name"], town["kind"], town["country"]) == ("Qarghunzar", "city", "AF")

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mapper.exports import Spool, matches, write_mention_files
+from mapper.exports import Lines, Spool, matches, write_mention_files
 from mapper.exports.splice import Piece, splice
 
 
@@ -32,11 +32,13 @@ def _write(folder: Path, articles: dict[str, tuple[int, int]],
 
     with Spool(folder) as spool:
         for aid in sorted(spooled):
-            spool.add(aid, *_lines(aid, *articles[aid]))
+            csv, geojson = _lines(aid, *articles[aid])
+            spool.add(aid, Lines(csv=csv, geojson=geojson))
         old = layout(previous) if previous is not None else None
+        names = ("mentions.csv", "mentions.geojson")
         if old is not None:
-            assert matches(folder, old)
-        write_mention_files(folder, layout(articles), spool, old)
+            assert matches(folder, old, names)
+        write_mention_files(folder, layout(articles), spool, names, old)
 
 
 def _expected(articles: dict[str, tuple[int, int]]) -> tuple[bytes, bytes]:

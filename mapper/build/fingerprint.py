@@ -19,7 +19,6 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from mapper.errors import GazetteerError
-from mapper.exports import EXPORTS
 from mapper.parse.gazetteer import Gazetteer
 from mapper.paths import geodata_dir
 from mapper.render import MAP_FILES
@@ -120,11 +119,23 @@ def shown_stamp(digest: str, cap: int, partial: bool) -> str:
     return json.dumps([digest, cap, partial])
 
 
-def exports_stamp(out: Path, digest: str) -> str:
-    """What the exports in ``out`` were made of (``digest``) and their sizes and times:
-    when a build computes the same stamp, the files on disk are the ones it would write."""
-    files = files_stamp(out, EXPORTS)
+def exports_stamp(out: Path, digest: str, names: tuple[str, ...]) -> str:
+    """What the exports ``names`` in ``out`` were made of (``digest``) and their sizes and
+    times: when a build computes the same stamp, the files on disk are the ones it would
+    write."""
+    files = files_stamp(out, names)
     return json.dumps({"digest": digest, "files": files}, separators=(",", ":")) if files else ""
+
+
+def exports_fresh(stamp: str | None, out: Path, digest: str, names: tuple[str, ...]) -> bool:
+    """Whether the exports ``names`` in ``out`` are files that :func:`exports_stamp`
+    recorded in ``stamp``, made of ``digest`` (other exports it recorded may be gone)."""
+    files = files_stamp(out, names)
+    if not stamp or files is None:
+        return False
+    recorded = json.loads(stamp)
+    mine = {f[0]: f for f in recorded["files"]}
+    return recorded["digest"] == digest and all(mine.get(f[0]) == f for f in files)
 
 
 def map_stamp(out: Path, digest: str, title: str, cap: int) -> str:

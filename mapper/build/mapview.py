@@ -17,8 +17,9 @@ import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
-from mapper.build.index import ArticleIndex, unpack
+from mapper.build.index import ArticleIndex
 from mapper.build.places import PlaceCount
+from mapper.build.records import unpack
 from mapper.render.passages import Document, article_fragment, excerpt_fragment
 
 #: Excerpts embedded per place, newest articles first: a country named in 5,000 articles

@@ -27,6 +27,9 @@ class BuildOptions:
     see :mod:`mapper.build.mapview`)."""
     max_bytes: int = DEFAULT_MAX_BYTES
     """Articles larger than this are reported and skipped, unread."""
+    exports: tuple[str, ...] = ()
+    """Export files asked for besides the default ones (``"mentions.csv"``,
+    ``"mentions.geojson"``; see :data:`mapper.exports.FORMATS`)."""
     scheduler: object = field(default=None, compare=False)
     """A Dask scheduler address or ``Client`` to parse on instead of ``jobs`` processes."""
     online: OnlineResolver | None = field(default=None, compare=False)

@@ -62,7 +62,7 @@ def parse_changes(index: ArticleIndex, entries: list[Entry], root: str | os.Path
             parsed.problems.append(item)
         else:
             rec = item if options.online is None else resolve_online(item, options.online, notes)
-            spool.add(rec.article.id, rec.csv, rec.geojson)
+            spool.add(rec.article.id, rec.lines)
             batch.append(rec)
             parsed.ids.append(rec.article.id)
             parsed.places.update(rec.places[m[2]].key for m in rec.mentions)

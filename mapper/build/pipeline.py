@@ -33,7 +33,7 @@ from mapper.build.plan import plan
 from mapper.build.runtime import Laps, fewer_collections
 from mapper.build.writing import write_outputs
 from mapper.errors import IndexCorruptError, MapperWarning
-from mapper.exports import Spool
+from mapper.exports import MENTION_FILES, Spool, exports_to_write
 from mapper.parse.gazetteer import Gazetteer, default_gazetteer
 from mapper.parse.geoparse import WARM_UP_TEXT, Geoparser
 from mapper.paths import geodata_dir
@@ -117,10 +117,16 @@ def _steps(articles_dir: Path, out: Path, options: BuildOptions, loader: ThreadP
     online = options.online.identity if options.online else ""
     index, reason = ArticleIndex.open(out / INDEX_NAME,
                                       fingerprint(options.gazetteer or geodata_dir(), online))
+    written = exports_to_write(out, options.exports)
     if reason:
         warn(notes, f"article index {index.path} rebuilt from scratch: {reason}")
+        kept = [n for n in written if n in MENTION_FILES and n not in options.exports]
+        if kept:  # a folder of an older mapper, which wrote them by default
+            warn(notes, f"{' and '.join(kept)} in {out} are kept up to date because they are "
+                        "there; they are no longer written by default (delete them to stop, "
+                        "or ask for them with --export)")
     with index, Spool(out) as spool:
-        todo = plan(index, articles_dir, out, options.max_bytes)
+        todo = plan(index, articles_dir, out, options.max_bytes, written)
         index.set_stats(todo.stats)
         index.remove(todo.gone)
         lap("read")
@@ -137,7 +143,7 @@ def _steps(articles_dir: Path, out: Path, options: BuildOptions, loader: ThreadP
         removed = [i for i in todo.touched if i in todo.known and i not in done]
         index.remove(removed)
         came, left = write_outputs(index, todo, parsed, removed, spool, parser.gazetteer,
-                                   options, out, lap)
+                                   options, out, written, lap)
         n_articles, mentions, unresolved = index.counts()
         n_places = MapView(index).place_count()
     return BuildResult(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from mapper import exports
-from mapper.build.fingerprint import exports_stamp
+from mapper.build.fingerprint import exports_fresh
 from mapper.build.index import ArticleIndex
 from mapper.read.corpus import Problem
 from mapper.read.scan import Entry, Stat, scan
@@ -51,8 +51,9 @@ class Plan:
 
 
 def plan(index: ArticleIndex, articles_dir: str | os.PathLike[str], out: Path,
-         max_bytes: int) -> Plan:
-    """Compare the article files of ``articles_dir`` (not ``out``) with ``index``."""
+         max_bytes: int, exports_written: tuple[str, ...]) -> Plan:
+    """Compare the article files of ``articles_dir`` (not ``out``) with ``index``; the
+    build writes the exports ``exports_written``."""
     known = index.known()
     entries = scan(articles_dir, exclude=(out,), max_bytes=max_bytes, known=known)
     problems = [Problem(str(e.path), e.note) for e in entries if e.note]
@@ -65,9 +66,9 @@ def plan(index: ArticleIndex, articles_dir: str | os.PathLike[str], out: Path,
     touched = sorted({i for i in known if i not in present} | {e.id for e in to_parse})
     digest = index.contents_digest()
     previous = None
-    if index.meta("exports") == exports_stamp(out, digest):
+    if exports_fresh(index.meta("exports"), out, digest, exports_written):
         previous = index.layout()
-        if not exports.matches(out, previous):
+        if not exports.matches(out, previous, exports_written):
             previous = None
     return Plan(to_parse=to_parse, present=present, known=frozenset(known),
                 problems=problems, unchanged=len(fresh), stats=stats, touched=touched,

@@ -9,10 +9,11 @@ every record passes through makes no objects per mention.
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from mapper.exports import mention_chunks
+from mapper.exports.rows import Lines, export_lines
 from mapper.models import Article, Mention, Place
 from mapper.parse.excerpts import excerpts_for
 
@@ -57,10 +58,10 @@ class Record:
     """Names the gazetteer lacks (see :mod:`mapper.parse.unknown`) that no geocoder resolved."""
     pending: bool = False
     """An online lookup failed for this article: parse it again on the next build."""
-    csv: str = ""
-    """The article's lines of ``mentions.csv`` (see :func:`mapper.exports.mention_chunks`)."""
-    geojson: str = ""
-    """The article's features of ``mentions.geojson``, joined by ``,\\n``."""
+    packed: bytes = b""
+    """The article's text as the index stores it (:func:`pack`), packed by the worker."""
+    lines: Lines = field(default=Lines())
+    """The article's lines in each export (see :func:`mapper.exports.rows.export_lines`)."""
 
     def mention_list(self) -> list[Mention]:
         """The mentions as :class:`~mapper.models.Mention` records."""
@@ -79,12 +80,22 @@ def make_record(article: Article, mentions: Sequence[Mention],
     palette = palette or Palette()
     mentions = sorted(mentions, key=lambda m: (m.start, m.end, m.place.key))
     excerpts = excerpts_for(article, mentions)
-    csv, geojson = mention_chunks(article, mentions, excerpts)
+    lines = export_lines(article, mentions, excerpts)
     place_of = {m.place.key: m.place for m in mentions}
     return Record(
         article, palette.places,
         [(m.start, m.end, palette(m.place), m.score, m.demonym) for m in mentions],
         [(palette(place_of[e.place_key]), e.start, len(e.text),
           tuple(x for span in e.marks for x in span)) for e in excerpts],
-        tuple(unresolved), pending, csv, geojson)
+        tuple(unresolved), pending, pack(article.text), lines)
+
+
+def pack(text: str) -> bytes:
+    """An article's text as the index stores it: zlib of its UTF-8."""
+    return zlib.compress(text.encode("utf-8"), 6)
+
+
+def unpack(blob: bytes) -> str:
+    """The text :func:`pack` stored."""
+    return zlib.decompress(blob).decode("utf-8")
 

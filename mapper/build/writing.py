@@ -21,7 +21,7 @@ import geopandas as gpd
 from mapper import exports
 from mapper.atomic import Batch
 from mapper.build.background import Job, Receive
-from mapper.build.fingerprint import exports_stamp, map_stamp, shown_stamp
+from mapper.build.fingerprint import exports_fresh, exports_stamp, map_stamp, shown_stamp
 from mapper.build.index import ArticleIndex
 from mapper.build.mapview import MapView
 from mapper.build.options import BuildOptions
@@ -54,31 +54,35 @@ class Outputs:
 
 
 def outputs_to_write(index: ArticleIndex, view: MapView, out: Path, options: BuildOptions,
-                     changed: bool) -> Outputs:
+                     exports_written: tuple[str, ...], changed: bool) -> Outputs:
     """What to write: everything after articles ``changed``; else only the outputs that are
     missing, edited by hand, or made for other settings or code."""
     digest = index.contents_digest()
     cap, partial = view.settings(options.max_excerpts)
     return Outputs(
         digest, cap, partial,
-        export=changed or index.meta("exports") != exports_stamp(out, digest),
+        export=changed or not exports_fresh(index.meta("exports"), out, digest,
+                                            exports_written),
         draw=changed or index.meta("map") != map_stamp(out, digest, options.title, cap))
 
 
 def write_outputs(index: ArticleIndex, plan: Plan, parsed: Parsed, removed: list[str],
                   spool: Spool, gazetteer: Gazetteer, options: BuildOptions, out: Path,
-                  lap: Laps) -> tuple[dict[str, str], dict[str, str]]:
-    """Refresh the map's view and write what :func:`outputs_to_write` says; returns the
-    places (key -> name) that came onto the map and those that left it."""
+                  exports_written: tuple[str, ...], lap: Laps,
+                  ) -> tuple[dict[str, str], dict[str, str]]:
+    """Refresh the map's view and write what :func:`outputs_to_write` says (the exports
+    ``exports_written``); returns the places (key -> name) that came onto the map and
+    those that left it."""
     view = MapView(index)
-    what = outputs_to_write(index, view, out, options, bool(parsed.ids or removed))
+    what = outputs_to_write(index, view, out, options, exports_written,
+                            bool(parsed.ids or removed))
     if what.export and plan.previous is None:
         # From scratch: the lines of the articles not parsed now are made again from the
         # index (after a killed build, or an export deleted or edited by hand).
         _respool(index, spool, sorted(plan.present - spool.at.keys() - set(removed)))
     layout = index.layout()
     spool.flush()  # by this process: a forked child would flush a copy of the buffers
-    beside = Job(_write_beside, out, layout, spool, export=what.export,
+    beside = Job(_write_beside, out, layout, spool, exports_written if what.export else (),
                  previous=plan.previous, summary=what.draw, title=options.title,
                  dropped=[*removed, *(i for i in parsed.ids if i in plan.known)],
                  fork=plan.previous is not None or not what.export,
@@ -107,7 +111,7 @@ def write_outputs(index: ArticleIndex, plan: Plan, parsed: Parsed, removed: list
     page.commit()
     lap("render")
     if what.export:
-        index.set_meta("exports", exports_stamp(out, what.digest))
+        index.set_meta("exports", exports_stamp(out, what.digest, exports_written))
     if what.draw:
         index.set_meta("map", map_stamp(out, what.digest, options.title, what.cap))
     return came, left
@@ -146,16 +150,17 @@ def _respool(index: ArticleIndex, spool: Spool, ids: Iterable[str]) -> None:
     for stored in index.stored(ids):
         rec = make_record(stored.article, stored.mentions, stored.unresolved,
                           pending=stored.pending)
-        spool.add(rec.article.id, rec.csv, rec.geojson)
+        spool.add(rec.article.id, rec.lines)
 
 
-def _write_beside(receive: Receive, out: Path, layout: exports.Layout, spool: Spool, *,
-                  export: bool, previous: exports.Layout | None, dropped: list[str],
-                  summary: bool, title: str) -> None:
+def _write_beside(receive: Receive, out: Path, layout: exports.Layout, spool: Spool,
+                  names: tuple[str, ...], *, previous: exports.Layout | None,
+                  dropped: list[str], summary: bool, title: str) -> None:
     """What a build writes while it draws the map (see :mod:`.background`): the exports and
     ``places.html``, put in place when the build, its map written, sends :data:`_COMMIT`
     (it then puts the map in place itself); anything else, or nothing, and they are
-    discarded. The places frame arrives first, once the build has counted the places."""
+    discarded. The exports ``names`` are written (none: only ``places.html``). The places
+    frame arrives first, once the build has counted the places."""
     places: list[gpd.GeoDataFrame] = []
 
     def frame() -> gpd.GeoDataFrame:
@@ -165,8 +170,8 @@ def _write_beside(receive: Receive, out: Path, layout: exports.Layout, spool: Sp
 
     batch = Batch()
     try:
-        if export:
-            exports.write_exports(out, frame, layout, spool, previous=previous,
+        if names:
+            exports.write_exports(out, frame, layout, spool, names, previous=previous,
                                   dropped=dropped, batch=batch)
         if summary:
             write_summary(frame(), len(layout), out, title=title, batch=batch)

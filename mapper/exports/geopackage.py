@@ -1,6 +1,8 @@
-"""``places.gpkg``: a GeoPackage with a ``places`` and a ``mentions`` layer (EPSG:4326), for
-QGIS and GDAL. Written whole after a cold parse; after that updated in a copy (the rows of
-changed and removed articles deleted, the new ones appended), which replaces it.
+"""``places.gpkg``: a GeoPackage for QGIS and GDAL (EPSG:4326): a ``places`` and a ``mentions``
+layer of points, and the ``excerpts`` and ``articles`` tables that mentions point at by
+``excerpt_id`` and ``article_id``, so each excerpt and each title is kept once. Written
+whole after a cold parse; after that updated in a copy (the rows of changed and removed
+articles deleted, the new ones appended), which replaces it.
 
 It holds the same rows however it was reached, but its bytes (row ids, free pages) depend
 on the builds that led to it; GDAL's timestamps are pinned.
@@ -22,16 +24,19 @@ import pyogrio
 import shapely
 
 from mapper.atomic import Batch, file_mode
-from mapper.exports.rows import MENTION_COLUMNS
+from mapper.exports.rows import ARTICLE_COLUMNS, EXCERPT_COLUMNS, GPKG_MENTION_COLUMNS
 
 #: GeoPackages record when they were written; a fixed date keeps builds byte-identical.
 GPKG_DATE = "2000-01-01T00:00:00Z"
 
-#: Arrow types of the mention columns (strings unless named).
-_TYPES = dict.fromkeys(MENTION_COLUMNS, pa.string()) | {
-    "start": pa.int64(), "end": pa.int64(), "demonym": pa.int64(), "score": pa.float64(),
-    "lat": pa.float64(), "lon": pa.float64()}
-
+#: The GeoPackage's tables besides ``places``, their columns, and Arrow types other than
+#: strings. ``mentions`` is a layer of points (from ``lat`` and ``lon``), the others are
+#: attribute tables.
+TABLES = {"mentions": GPKG_MENTION_COLUMNS, "excerpts": EXCERPT_COLUMNS,
+          "articles": ARTICLE_COLUMNS}
+_TYPES = {"start": pa.int64(), "end": pa.int64(), "demonym": pa.int64(),
+          "score": pa.float64(), "lat": pa.float64(), "lon": pa.float64(),
+          "excerpt_id": pa.int64()}
 
 #: CSV bytes per Arrow block. Arrow's streaming CSV reader reads up to 32 blocks ahead of
 #: its consumer: small blocks keep that read-ahead small while GDAL writes.
@@ -42,61 +47,66 @@ _BLOCK = 1 << 20
 _BLOCKS_PER_BATCH = 16
 
 
-def mentions_reader(csv_path: Path) -> pa.RecordBatchReader:
-    """The mentions of a ``mentions.csv`` file as Arrow batches with a WKB ``geometry``.
+def table_reader(csv_path: Path, table: str) -> pa.RecordBatchReader:
+    """The rows of a CSV file of one of :data:`TABLES` as Arrow batches; for ``mentions``
+    with a WKB ``geometry`` in place of ``lat`` and ``lon``.
 
-    Arrow's CSV reader is the fast way to a table of 200,000 mentions (a tenth of the time
-    of pandas and shapely objects), and its float parser is exact, so the points are the
-    coordinates written. Streamed: a batch at a time is in memory (and Arrow's read-ahead,
-    see :data:`_BLOCK`), not the whole file. Arrow makes one batch per block read.
+    Arrow's CSV reader is the fast way to a table of hundreds of thousands of rows, and its
+    float parser is exact, so the points are the coordinates written. Streamed: a batch at
+    a time is in memory (and Arrow's read-ahead, see :data:`_BLOCK`), not the whole file.
     """
+    columns = TABLES[table]
+    types = {c: _TYPES.get(c, pa.string()) for c in columns}
     reader = pacsv.open_csv(
         str(csv_path),
         read_options=pacsv.ReadOptions(block_size=_BLOCK),
         parse_options=pacsv.ParseOptions(newlines_in_values=True),
-        convert_options=pacsv.ConvertOptions(column_types=_TYPES, strings_can_be_null=False,
+        convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False,
                                              quoted_strings_can_be_null=False))
-    columns = [c for c in MENTION_COLUMNS if c not in ("lat", "lon")]
-    schema = pa.schema([pa.field(c, _TYPES[c]) for c in columns]
-                       + [pa.field("geometry", pa.binary())])
+    point = table == "mentions"
+    kept = [c for c in columns if not (point and c in ("lat", "lon"))]
+    schema = pa.schema([pa.field(c, types[c]) for c in kept]
+                       + ([pa.field("geometry", pa.binary())] if point else []))
 
-    def located(batch: pa.RecordBatch) -> pa.RecordBatch:
-        # shapely.points takes (x, y): longitude first.
-        points = shapely.points(batch.column("lon").to_numpy(zero_copy_only=False),
-                                batch.column("lat").to_numpy(zero_copy_only=False))
-        return pa.RecordBatch.from_arrays(
-            [batch.column(c) for c in columns]
-            + [pa.array(shapely.to_wkb(points), pa.binary())], schema=schema)
+    def shaped(batch: pa.RecordBatch) -> pa.RecordBatch:
+        arrays = [batch.column(c) for c in kept]
+        if point:
+            # shapely.points takes (x, y): longitude first.
+            points = shapely.points(batch.column("lon").to_numpy(zero_copy_only=False),
+                                    batch.column("lat").to_numpy(zero_copy_only=False))
+            arrays.append(pa.array(shapely.to_wkb(points), pa.binary()))
+        return pa.RecordBatch.from_arrays(arrays, schema=schema)
 
     def batches() -> Iterator[pa.RecordBatch]:
         blocks = []
         for block in reader:
             blocks.append(block)
             if len(blocks) == _BLOCKS_PER_BATCH:
-                yield located(pa.concat_batches(blocks))
+                yield shaped(pa.concat_batches(blocks))
                 blocks = []
         if blocks:
-            yield located(pa.concat_batches(blocks))
+            yield shaped(pa.concat_batches(blocks))
 
     return pa.RecordBatchReader.from_batches(schema, batches())
 
 
-def write_geopackage(places: gpd.GeoDataFrame, mentions: pa.Table | pa.RecordBatchReader,
+def write_geopackage(places: gpd.GeoDataFrame, tables: dict[str, pa.RecordBatchReader],
                      path: Path, batch: Batch | None = None) -> None:
-    """A GeoPackage with the ``places`` and ``mentions`` (:func:`mentions_reader`) layers,
-    replaced atomically."""
+    """A GeoPackage with the ``places`` layer and the :data:`TABLES` (readers of
+    :func:`table_reader`), replaced atomically."""
     with _replacing_gpkg(Path(path), copy=False, batch=batch) as tmp:
         pyogrio.write_dataframe(places, tmp, layer="places", driver="GPKG")
-        pyogrio.write_arrow(mentions, tmp, layer="mentions", driver="GPKG",
-                            geometry_name="geometry", geometry_type="Point", crs="EPSG:4326")
+        for name, reader in tables.items():
+            _append(tmp, name, reader, append=False)
 
 
 def update_geopackage(path: Path, places: Callable[[], gpd.GeoDataFrame], dropped: set[str],
-                      added: pa.Table | pa.RecordBatchReader,
+                      added: dict[str, pa.RecordBatchReader],
                       batch: Batch | None = None) -> gpd.GeoDataFrame:
-    """Replace the GeoPackage at ``path`` atomically by a copy with the mentions of the
-    ``dropped`` articles deleted, the ``added`` mentions appended and the places layer
-    written anew, from ``places()`` (asked for last); returns that frame."""
+    """Replace the GeoPackage at ``path`` atomically by a copy with the rows of the
+    ``dropped`` articles deleted, the ``added`` rows (readers of :func:`table_reader`)
+    appended and the places layer written anew, from ``places()`` (asked for last); returns
+    that frame."""
     with _replacing_gpkg(Path(path), copy=True, batch=batch) as tmp:
         if dropped:
             # Plain SQLite can delete: the layer's R-tree triggers on delete call no GDAL
@@ -104,16 +114,26 @@ def update_geopackage(path: Path, places: Callable[[], gpd.GeoDataFrame], droppe
             conn = sqlite3.connect(tmp, isolation_level=None)
             try:
                 conn.execute("BEGIN")
-                conn.executemany("DELETE FROM mentions WHERE article_id = ?",
-                                 [(aid,) for aid in sorted(dropped)])
+                for table in TABLES:
+                    conn.executemany(f"DELETE FROM {table} WHERE article_id = ?",
+                                     [(aid,) for aid in sorted(dropped)])
                 conn.execute("COMMIT")
             finally:
                 conn.close()
-        pyogrio.write_arrow(added, tmp, layer="mentions", driver="GPKG", append=True,
-                            geometry_name="geometry", geometry_type="Point", crs="EPSG:4326")
+        for name, reader in added.items():
+            _append(tmp, name, reader, append=True)
         frame = places()
         pyogrio.write_dataframe(frame, tmp, layer="places", driver="GPKG")
     return frame
+
+
+def _append(path: str, table: str, reader: pa.RecordBatchReader, append: bool) -> None:
+    """Write (or append) ``table``'s rows into the GeoPackage at ``path``."""
+    if table == "mentions":
+        pyogrio.write_arrow(reader, path, layer=table, driver="GPKG", append=append,
+                            geometry_name="geometry", geometry_type="Point", crs="EPSG:4326")
+    else:
+        pyogrio.write_arrow(reader, path, layer=table, driver="GPKG", append=append)
 
 
 class _replacing_gpkg:

@@ -4,18 +4,22 @@
   the Dask partitions keep it (:func:`mention_fields`, :func:`place_fields`, back with
   :func:`mention_of`);
 - :data:`MENTION_COLUMNS`: the rows of ``mentions.csv``, ``mentions.geojson`` and the
-  GeoPackage's ``mentions`` layer, with the article's title and date and the excerpt.
-  :func:`mention_chunks` makes an article's lines where the article is parsed (a pool
-  worker); the writers only copy them;
+  GeoPackage's ``mentions`` layer, with the article's title and date and the excerpt;
+- :data:`GPKG_MENTION_COLUMNS`, :data:`EXCERPT_COLUMNS`, :data:`ARTICLE_COLUMNS`: the
+  GeoPackage's tables, where each excerpt and each title is kept once.
+  :func:`export_lines` makes an article's lines of every export where the article is parsed
+  (a pool worker); the writers only copy them;
 - :func:`mention_json`: a mention as ``mapper parse`` prints it.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from mapper.models import Article, Excerpt, Mention, Place
@@ -27,6 +31,13 @@ PLACE_FIELDS = ("place_key", "name", "kind", "country", "lat", "lon", "geonameid
                 "population")
 MENTION_FIELDS = ("article_id", "start", "end", "surface", *PLACE_FIELDS, "score", "demonym")
 
+#: The GeoPackage keeps each text once: its ``mentions`` layer (a point per mention) points at
+#: the ``excerpts`` table by ``excerpt_id`` and at the ``articles`` table by ``article_id``.
+GPKG_MENTION_COLUMNS = ["article_id", "date", "start", "end", "surface", "place_key", "name",
+                        "kind", "country", "lat", "lon", "score", "demonym", "excerpt_id"]
+EXCERPT_COLUMNS = ["excerpt_id", "article_id", "start", "end", "text"]
+ARTICLE_COLUMNS = ["article_id", "title", "date"]
+
 MENTION_COLUMNS = ["article_id", "title", "date", "start", "end", "surface", "place_key",
                    "name", "kind", "country", "lat", "lon", "score", "demonym", "excerpt"]
 
@@ -35,20 +46,27 @@ def mention_rows(mentions: Sequence[Mention], excerpts: Sequence[Excerpt],
                  articles: Sequence[Article]) -> list[list]:
     """One list per mention in :data:`MENTION_COLUMNS` order, with its excerpt's text."""
     by_id = {a.id: a for a in articles}
-    excerpt_at: dict[tuple[str, str], list[Excerpt]] = {}
-    for e in excerpts:
-        excerpt_at.setdefault((e.article_id, e.place_key), []).append(e)
     rows = []
-    for m in mentions:
+    for m, ex in zip(mentions, excerpt_of(mentions, excerpts), strict=True):
         a = by_id.get(m.article_id)
-        ex = next((e.text for e in excerpt_at.get((m.article_id, m.place.key), ())
-                   if e.start <= m.start and m.end <= e.start + len(e.text)), "")
         rows.append([
             m.article_id, a.title if a else "", a.date.isoformat() if a and a.date else "",
             m.start, m.end, m.surface, m.place.key, m.place.name, m.place.kind,
-            m.place.country, m.place.lat, m.place.lon, m.score, int(m.demonym), ex,
+            m.place.country, m.place.lat, m.place.lon, m.score, int(m.demonym),
+            ex.text if ex else "",
         ])
     return rows
+
+
+def excerpt_of(mentions: Sequence[Mention], excerpts: Sequence[Excerpt],
+               ) -> list[Excerpt | None]:
+    """Per mention the excerpt it stands in: its place's, around it (None if none is)."""
+    excerpt_at: dict[tuple[str, str], list[Excerpt]] = {}
+    for e in excerpts:
+        excerpt_at.setdefault((e.article_id, e.place_key), []).append(e)
+    return [next((e for e in excerpt_at.get((m.article_id, m.place.key), ())
+                  if e.start <= m.start and m.end <= e.start + len(e.text)), None)
+            for m in mentions]
 
 
 def csv_text(rows: Sequence[Sequence], header: bool = False) -> str:
@@ -74,12 +92,59 @@ def feature_lines(rows: Sequence[Sequence]) -> str:
     }) for row in rows)
 
 
-def mention_chunks(article: Article, mentions: Sequence[Mention],
-                   excerpts: Sequence[Excerpt]) -> tuple[bytes, bytes]:
-    """The article's lines of ``mentions.csv`` and its features of ``mentions.geojson``
-    (joined by :data:`GEOJSON_SEP`), UTF-8."""
+@dataclass(frozen=True)
+class Lines:
+    """An article's lines in each export, UTF-8, made where the article was parsed; the
+    writers only copy them."""
+
+    csv: bytes = b""
+    """Its rows of ``mentions.csv``."""
+    geojson: bytes = b""
+    """Its features of ``mentions.geojson``, joined by ``,\\n``."""
+    mentions: bytes = b""
+    """Its CSV rows of the GeoPackage's mentions layer (:data:`GPKG_MENTION_COLUMNS`)."""
+    excerpts: bytes = b""
+    """Its CSV rows of the GeoPackage's excerpts table, each excerpt once."""
+    articles: bytes = b""
+    """Its CSV row of the GeoPackage's articles table."""
+
+
+#: The streams of :class:`Lines`, in order.
+STREAMS = ("csv", "geojson", "mentions", "excerpts", "articles")
+
+
+def export_lines(article: Article, mentions: Sequence[Mention],
+                 excerpts: Sequence[Excerpt]) -> Lines:
+    """The article's :class:`Lines` for its ``mentions`` and their ``excerpts``."""
     rows = mention_rows(mentions, excerpts, [article])
-    return csv_text(rows).encode(), feature_lines(rows).encode()
+    date = article.date.isoformat() if article.date else ""
+    ids, texts = [], {}
+    for ex in excerpt_of(mentions, excerpts):
+        if ex is None:
+            ids.append("")
+            continue
+        end = ex.start + len(ex.text)
+        ids.append(key := excerpt_id(article.id, ex.start, end))
+        texts[key] = [key, article.id, ex.start, end, ex.text]
+    table = [[m.article_id, date, m.start, m.end, m.surface, m.place.key, m.place.name,
+              m.place.kind, m.place.country, m.place.lat, m.place.lon, m.score,
+              int(m.demonym), key] for m, key in zip(mentions, ids, strict=True)]
+    return Lines(csv=csv_text(rows).encode(), geojson=feature_lines(rows).encode(),
+                 mentions=csv_text(table).encode(),
+                 excerpts=csv_text(sorted(texts.values(), key=lambda r: r[2:4])).encode(),
+                 articles=csv_text([[article.id, article.title, date]]).encode())
+
+
+def excerpt_id(article_id: str, start: int, end: int) -> int:
+    """A stable 63-bit id of an article's excerpt at ``start:end``: the same in every
+    GeoPackage that holds it, however the GeoPackage was updated."""
+    digest = hashlib.blake2b(f"{article_id}\0{start}\0{end}".encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 1
+
+
+def csv_head(columns: Sequence[str]) -> bytes:
+    """The header line of a CSV file of ``columns``."""
+    return csv_text([columns]).encode()
 
 
 def place_fields(p: Place) -> tuple[Any, ...]:
