@@ -35,13 +35,16 @@ STREAM_BATCH = 2000
 #: "geoparse" the wait for the workers (which read, parse, excerpt and format), "index" the
 #: index writes and queries, "write" the exports.
 STAGES = ["gazetteer", "read", "geoparse", "index", "write", "render"]
-GOALS = """Goals (issues 5 and 6):
+GOALS = """Goals (issues 5, 6 and 17):
   geoparse >= 1 MB/s per core on news text (mapper evaluate prints it)
   cold build of 10,000 articles (~40 MB) <= 60 s on 2 cores, peak memory <= 1 GB
   100,000 articles complete, memory not growing with the corpus beyond the index
   warm rebuild after adding one article to 10,000 <= 3 s, and < 5% of the cold build
   10,000-article map: HTML <= 15 MB
-  (first markers in Chromium <= 2 s: measured by python benchmarks/browser.py)"""
+  (first markers in Chromium <= 2 s: measured by python benchmarks/browser.py)
+  10,000 articles: the default output folder <= 4x the corpus on disk, the index <= 2.5x
+  its text
+  100,000 articles: warm rebuild after adding one article <= 3 s"""
 
 
 def goal_status(rows: list[dict]) -> list[str]:
@@ -63,10 +66,36 @@ def goal_status(rows: list[dict]) -> list[str]:
                  f"{w['build']:.2f} s (<= 3), {ratio:.1%} of the cold build (< 5%)")
             line(c["html_mb"] <= 15, f"HTML of the 10,000-article map: {c['html_mb']:.2f} MB "
                                      f"(<= 15)")
+            folder, index = outputs_ratio(r)
+            line(folder <= 4, f"output folder of 10,000 articles: {folder:.1f}x the corpus on "
+                              f"disk (<= 4)")
+            line(index <= 2.5, f"article index of 10,000 articles: {index:.2f}x the text "
+                               f"(<= 2.5)")
         if n >= 100_000:
+            line(w["build"] <= 3, f"warm rebuild after adding one article to {n:,}: "
+                                  f"{w['build']:.2f} s (<= 3)")
             line(True, f"{n:,} articles: built cold in {c['build']:.0f} s, peak {pss:.2f} GB "
                        f"PSS (build process {c['rss_mb'] / 1024:.2f} GB RSS)")
     return lines
+
+
+def outputs_ratio(row: dict) -> tuple[float, float]:
+    """The cold build's output folder on disk against the corpus on disk, and its article
+    index against the corpus's text."""
+    outputs = row["cold"]["outputs"]
+    folder = sum(disk for _, disk in outputs.values())
+    return folder / row["disk"], outputs["mapper-index.sqlite"][0] / (row["mb"] * 1e6)
+
+
+def outputs_line(n: int, row: dict) -> str:
+    """What the cold build of ``n`` articles wrote, file by file, beside the corpus."""
+    outputs = row["cold"]["outputs"]
+    files = ", ".join(f"{name} {size / 1e6:.1f}" for name, (size, _) in outputs.items())
+    folder, index = outputs_ratio(row)
+    total = sum(disk for _, disk in outputs.values())
+    return (f"outputs of {n:,} articles (MB): {files}; {total / 1e6:.0f} MB on disk in all, "
+            f"{folder:.1f}x the corpus ({row['mb']:.1f} MB of text, {row['disk'] / 1e6:.0f} MB "
+            f"on disk); the index {index:.2f}x the text")
 
 
 def child(corpus: str, out: str, jobs: int) -> None:
@@ -90,6 +119,8 @@ def child(corpus: str, out: str, jobs: int) -> None:
         "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "workers_rss_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
         "html_mb": os.path.getsize(result.map_path) / 1e6,
+        "outputs": {p.name: [p.stat().st_size, p.stat().st_blocks * 512]
+                    for p in sorted(Path(out).iterdir()) if p.is_file()},
     }))
 
 
@@ -306,7 +337,8 @@ def main() -> None:
             same = run_build(corpus, out, args.jobs, args.max_rss_gb)
         finally:
             added.unlink()
-        rows.append({"mb": mb, "cold": cold, "warm": warm, "same": same})
+        disk = sum(p.stat().st_blocks * 512 for p in corpus.glob("*.txt"))
+        rows.append({"mb": mb, "disk": disk, "cold": cold, "warm": warm, "same": same})
         print(f"{n:,} articles: cold {cold['build']:.1f} s (+{cold['imports']:.1f} s imports,"
               f" peak RSS of all processes {cold['total_rss_gb']:.2f} GB), warm "
               f"{warm['build']:.2f} s (parsed {warm['parsed']}), unchanged {same['build']:.2f} s",
@@ -315,6 +347,8 @@ def main() -> None:
           "the cold build; cold, warm and unchanged s: pipeline.build() in a fresh process "
           "(imports not counted); peak RSS of the build process / of its largest pool worker")
     print(table(rows, args.jobs))
+    for n, row in zip(sizes, rows, strict=True):
+        print(outputs_line(n, row))
     for n in [int(x.replace(",", "")) for x in args.stream.split(",") if x]:
         corpus, mb = corpus_for(args.work, n, args.seed)
         parts = args.work / f"parts-{n}"
