@@ -110,3 +110,23 @@ def test_an_older_folder_is_rebuilt_and_says_so(tmp_path: Path) -> None:
                in m for m in messages)
     assert result.parsed == 3
     assert "oslo.txt" in (out / "mentions.csv").read_text(encoding="utf-8")
+
+
+def test_mention_files_dropped_and_asked_again_stay_right(tmp_path: Path) -> None:
+    """Articles parsed while no mention file was written get their lines when one is asked
+    for again, and the splicing after that is right."""
+    corpus = write_articles(tmp_path / "corpus", ["dhaka.txt"])
+    out = tmp_path / "out"
+    pipeline.build(corpus, out, exports=ALL)
+    (out / "mentions.csv").unlink()
+    (out / "mentions.geojson").unlink()
+    write_articles(corpus, ["lima.txt"])
+    pipeline.build(corpus, out)  # lima parsed with no mention lines made
+    assert not (out / "mentions.csv").exists()
+    pipeline.build(corpus, out, exports=("mentions.csv",))
+    write_articles(corpus, ["oslo.txt"])
+    pipeline.build(corpus, out)  # spliced: dhaka and lima from the file, oslo new
+    cold = tmp_path / "cold"
+    pipeline.build(corpus, cold, exports=("mentions.csv",))
+    assert (out / "mentions.csv").read_bytes() == (cold / "mentions.csv").read_bytes()
+    assert not (out / "mentions.geojson").exists()

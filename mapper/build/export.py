@@ -12,6 +12,7 @@ from mapper.build.mapview import MapView
 from mapper.build.places import places_frame_of
 from mapper.build.records import make_record
 from mapper.exports import FORMATS, Spool, write_exports
+from mapper.exports.rows import streams_for
 from mapper.parse.gazetteer import Gazetteer, default_gazetteer
 
 
@@ -30,7 +31,7 @@ def export(map_dir: str | os.PathLike[str], fmt: str, dest: str | os.PathLike[st
         layout = index.layout()
         for stored in index.stored(aid for aid, _, _ in layout):
             rec = make_record(stored.article, stored.mentions, stored.unresolved,
-                              pending=stored.pending)
+                              pending=stored.pending, streams=streams_for([name]))
             spool.add(rec.article.id, rec.lines)
 
         def places():

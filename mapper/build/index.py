@@ -239,6 +239,13 @@ class ArticleIndex:
                           "WHERE id = ?", [(*(st if st else (None,) * 4), aid)
                                            for aid, st in stats.items()])
 
+    def set_line_lengths(self, lengths: Mapping[str, tuple[int, int]]) -> None:
+        """Record the bytes of articles' lines in ``mentions.csv`` and ``mentions.geojson``,
+        made again by a build that writes those files from scratch."""
+        with self.transaction() as c:
+            c.executemany("UPDATE articles SET csv_bytes = ?, geojson_bytes = ? WHERE id = ?",
+                          [(csv, geojson, aid) for aid, (csv, geojson) in lengths.items()])
+
     def remove(self, ids: Iterable[str]) -> None:
         """Forget the articles ``ids`` and everything found in them."""
         with self.transaction() as c:

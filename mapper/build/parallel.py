@@ -33,6 +33,7 @@ from typing import Any
 
 from mapper.build.records import Palette, Record, make_record
 from mapper.errors import ArticleError
+from mapper.exports.rows import STREAMS
 from mapper.models import Article, Mention, Place
 from mapper.parse.geoparse import Geoparser
 from mapper.parse.unknown import unknown_names
@@ -99,7 +100,7 @@ def iter_parse(articles: Sequence[Article], *, jobs: int = 1, parser: Geoparser 
 def iter_records(entries: Sequence[Entry], *, root: str | os.PathLike[str],
                  max_bytes: int = DEFAULT_MAX_BYTES, jobs: int = 1,
                  parser: Geoparser | None = None, scheduler: Any = None,
-                 ) -> Iterator[tuple[Entry, Record | Problem]]:
+                 streams: Sequence[str] = STREAMS) -> Iterator[tuple[Entry, Record | Problem]]:
     """Read, parse and record the article file of each entry (ids relative to ``root``), in
     the order of ``entries``: its :class:`~mapper.build.records.Record`, or the
     :class:`~mapper.read.corpus.Problem` that kept it from being read.
@@ -107,17 +108,18 @@ def iter_records(entries: Sequence[Entry], *, root: str | os.PathLike[str],
     ``jobs`` worker processes do the work when there is enough of it; the caller receives
     the records as chunks finish, while the workers go on (a bounded window: memory stays
     flat however many articles there are). With a Dask ``scheduler``, the cluster parses
-    and this process reads the articles and makes their records.
+    and this process reads the articles and makes their records. Records carry the export
+    lines of ``streams`` (see :class:`~mapper.exports.rows.Lines`).
     """
     parser = parser or Geoparser()
     if scheduler is not None:
-        yield from _dask_records(entries, root, max_bytes, parser, scheduler)
+        yield from _dask_records(entries, root, max_bytes, parser, scheduler, streams)
         return
     total = sum(e.stat.size if e.stat else _size(e.path) for e in entries)
     if jobs <= 1 or len(entries) < 2 or total < MIN_PARALLEL_CHARS:
         palette = Palette()
         for e in entries:
-            yield e, _record_of(str(e.path), root, max_bytes, parser, palette)
+            yield e, _record_of(str(e.path), root, max_bytes, parser, palette, streams)
         return
     pool = _pool(jobs, parser)
     size = max(1, min(CHUNK_ARTICLES, -(-len(entries) // (jobs * 4))))
@@ -126,7 +128,7 @@ def iter_records(entries: Sequence[Entry], *, root: str | os.PathLike[str],
         for lo in range(0, len(entries), size):
             chunk = entries[lo:lo + size]
             window.append((chunk, pool.submit(_record_chunk, [str(e.path) for e in chunk],
-                                              str(root), max_bytes)))
+                                              str(root), max_bytes, tuple(streams))))
             if len(window) >= jobs * 3:
                 done, future = window.popleft()
                 yield from zip(done, future.result(), strict=True)
@@ -139,7 +141,7 @@ def iter_records(entries: Sequence[Entry], *, root: str | os.PathLike[str],
 
 
 def _dask_records(entries: Sequence[Entry], root: str | os.PathLike[str], max_bytes: int,
-                  parser: Geoparser, scheduler: Any,
+                  parser: Geoparser, scheduler: Any, streams: Sequence[str],
                   ) -> Iterator[tuple[Entry, Record | Problem]]:
     """:func:`iter_records` with the parsing on a Dask cluster, a batch of articles at a
     time."""
@@ -159,7 +161,8 @@ def _dask_records(entries: Sequence[Entry], root: str | os.PathLike[str], max_by
                 continue
             mentions = next(found)
             yield e, make_record(a, mentions,
-                                 unknown_names(a.text, mentions, parser.gazetteer.has_key))
+                                 unknown_names(a.text, mentions, parser.gazetteer.has_key),
+                                 streams=streams)
 
 
 def _size(path: os.PathLike[str]) -> int:
@@ -169,21 +172,22 @@ def _size(path: os.PathLike[str]) -> int:
         return 0
 
 
-def _record_chunk(paths: list[str], root: str, max_bytes: int) -> list[Record | Problem]:
+def _record_chunk(paths: list[str], root: str, max_bytes: int, streams: tuple[str, ...],
+                  ) -> list[Record | Problem]:
     """Pool task: the records of a chunk of files, sharing one list of places."""
     parser, palette = _parser(), Palette()
-    return [_record_of(p, root, max_bytes, parser, palette) for p in paths]
+    return [_record_of(p, root, max_bytes, parser, palette, streams) for p in paths]
 
 
 def _record_of(path: str, root: str | os.PathLike[str], max_bytes: int, parser: Geoparser,
-               palette: Palette) -> Record | Problem:
+               palette: Palette, streams: Sequence[str]) -> Record | Problem:
     try:
         article = read_article(path, root=root, max_bytes=max_bytes)
     except ArticleError as exc:
         return Problem(path, exc.reason)
     found = parser.parse(article)
     unknown = unknown_names(article.text, found, parser.gazetteer.has_key)
-    return make_record(article, found, unknown, palette=palette)
+    return make_record(article, found, unknown, palette=palette, streams=streams)
 
 
 def _mentions(chunk: Sequence[Article], future: Future) -> Iterator[list[Mention]]:

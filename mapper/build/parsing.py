@@ -40,10 +40,11 @@ class Parsed:
 
 
 def parse_changes(index: ArticleIndex, entries: list[Entry], root: str | os.PathLike[str],
-                  parser: Geoparser, options: BuildOptions, spool: Spool, notes: list[str],
-                  lap: Laps) -> Parsed:
+                  parser: Geoparser, options: BuildOptions, spool: Spool,
+                  streams: tuple[str, ...], notes: list[str], lap: Laps) -> Parsed:
     """Read, parse and record the article files ``entries`` (ids relative to ``root``) into
-    ``index`` and ``spool``; warnings go to ``notes`` too.
+    ``index`` and their export lines of ``streams`` into ``spool``; warnings go to
+    ``notes`` too.
 
     The workers read, parse, excerpt and format; this process only stores what arrives.
     """
@@ -53,7 +54,7 @@ def parse_changes(index: ArticleIndex, entries: list[Entry], root: str | os.Path
         progress(0, total)
     stats = {e.id: e.stat for e in entries}
     stream = iter_records(entries, root=root, max_bytes=options.max_bytes, jobs=options.jobs,
-                          parser=parser, scheduler=options.scheduler)
+                          parser=parser, scheduler=options.scheduler, streams=streams)
     parsed = Parsed([], [], set())
     batch: list[Record] = []
     for done, (_, item) in enumerate(stream, start=1):
@@ -61,7 +62,8 @@ def parse_changes(index: ArticleIndex, entries: list[Entry], root: str | os.Path
         if isinstance(item, Problem):
             parsed.problems.append(item)
         else:
-            rec = item if options.online is None else resolve_online(item, options.online, notes)
+            rec = (item if options.online is None
+                   else resolve_online(item, options.online, notes, streams))
             spool.add(rec.article.id, rec.lines)
             batch.append(rec)
             parsed.ids.append(rec.article.id)
@@ -75,7 +77,8 @@ def parse_changes(index: ArticleIndex, entries: list[Entry], root: str | os.Path
     return parsed
 
 
-def resolve_online(rec: Record, online: OnlineResolver, notes: list[str]) -> Record:
+def resolve_online(rec: Record, online: OnlineResolver, notes: list[str],
+                   streams: tuple[str, ...]) -> Record:
     """The record with the names the gazetteer lacks resolved by the online geocoder."""
     article = rec.article
     added: list[Mention] = []
@@ -94,7 +97,8 @@ def resolve_online(rec: Record, online: OnlineResolver, notes: list[str]) -> Rec
             added.append(Mention(article.id, start, end, surface, place, DEFAULT_SCORE))
     if not added and not pending:
         return rec
-    return make_record(article, [*rec.mention_list(), *added], unresolved, pending=pending)
+    return make_record(article, [*rec.mention_list(), *added], unresolved, pending=pending,
+                       streams=streams)
 
 
 def warn(notes: list[str], message: str) -> None:

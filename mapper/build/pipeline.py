@@ -34,6 +34,7 @@ from mapper.build.runtime import Laps, fewer_collections
 from mapper.build.writing import write_outputs
 from mapper.errors import IndexCorruptError, MapperWarning
 from mapper.exports import MENTION_FILES, Spool, exports_to_write
+from mapper.exports.rows import streams_for
 from mapper.parse.gazetteer import Gazetteer, default_gazetteer
 from mapper.parse.geoparse import WARM_UP_TEXT, Geoparser
 from mapper.paths import geodata_dir
@@ -137,7 +138,7 @@ def _steps(articles_dir: Path, out: Path, options: BuildOptions, loader: ThreadP
         parser = loading[0].result()  # a failed preload: the map says why, when drawn
         lap("gazetteer")
         parsed = parse_changes(index, todo.to_parse, articles_dir, parser, options, spool,
-                               notes, lap)
+                               streams_for(written), notes, lap)
         index.ensure_indexes()
         done = set(parsed.ids)
         removed = [i for i in todo.touched if i in todo.known and i not in done]

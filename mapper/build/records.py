@@ -13,7 +13,7 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from mapper.exports.rows import Lines, export_lines
+from mapper.exports.rows import STREAMS, Lines, export_lines
 from mapper.models import Article, Mention, Place
 from mapper.parse.excerpts import excerpts_for
 
@@ -72,15 +72,16 @@ class Record:
 
 def make_record(article: Article, mentions: Sequence[Mention],
                 unresolved: Sequence[Unresolved] = (), *, pending: bool = False,
-                palette: Palette | None = None) -> Record:
-    """The record of ``article`` and its ``mentions``: excerpts and export lines made here.
+                palette: Palette | None = None, streams: Sequence[str] = STREAMS) -> Record:
+    """The record of ``article`` and its ``mentions``: excerpts and the export lines of
+    ``streams`` (see :class:`~mapper.exports.rows.Lines`) made here.
 
     ``palette`` collects the places of several records (a worker's chunk) in one list.
     """
     palette = palette or Palette()
     mentions = sorted(mentions, key=lambda m: (m.start, m.end, m.place.key))
     excerpts = excerpts_for(article, mentions)
-    lines = export_lines(article, mentions, excerpts)
+    lines = export_lines(article, mentions, excerpts, streams)
     place_of = {m.place.key: m.place for m in mentions}
     return Record(
         article, palette.places,

@@ -31,6 +31,7 @@ from mapper.build.plan import Plan
 from mapper.build.records import make_record
 from mapper.build.runtime import Laps
 from mapper.exports import Spool
+from mapper.exports.rows import streams_for
 from mapper.parse.gazetteer import Gazetteer
 from mapper.render import stage_page, write_summary
 from mapper.render.data import payload_from_fragments
@@ -79,7 +80,8 @@ def write_outputs(index: ArticleIndex, plan: Plan, parsed: Parsed, removed: list
     if what.export and plan.previous is None:
         # From scratch: the lines of the articles not parsed now are made again from the
         # index (after a killed build, or an export deleted or edited by hand).
-        _respool(index, spool, sorted(plan.present - spool.at.keys() - set(removed)))
+        _respool(index, spool, sorted(plan.present - spool.at.keys() - set(removed)),
+                 streams_for(exports_written))
     layout = index.layout()
     spool.flush()  # by this process: a forked child would flush a copy of the buffers
     beside = Job(_write_beside, out, layout, spool, exports_written if what.export else (),
@@ -145,12 +147,17 @@ def _refresh(index: ArticleIndex, view: MapView, plan: Plan, parsed: Parsed,
     return {}, {}
 
 
-def _respool(index: ArticleIndex, spool: Spool, ids: Iterable[str]) -> None:
-    """The export lines of the articles ``ids``, made again from the index, into ``spool``."""
+def _respool(index: ArticleIndex, spool: Spool, ids: Iterable[str],
+             streams: tuple[str, ...]) -> None:
+    """The export lines of ``streams`` of the articles ``ids``, made again from the index,
+    into ``spool``; the index learns the lengths of their mention files' lines."""
+    lengths = {}
     for stored in index.stored(ids):
         rec = make_record(stored.article, stored.mentions, stored.unresolved,
-                          pending=stored.pending)
+                          pending=stored.pending, streams=streams)
         spool.add(rec.article.id, rec.lines)
+        lengths[rec.article.id] = (len(rec.lines.csv), len(rec.lines.geojson))
+    index.set_line_lengths(lengths)
 
 
 def _write_beside(receive: Receive, out: Path, layout: exports.Layout, spool: Spool,

@@ -113,10 +113,25 @@ class Lines:
 STREAMS = ("csv", "geojson", "mentions", "excerpts", "articles")
 
 
+#: The streams of the GeoPackage's tables (made for every build: it is always written).
+GPKG_STREAMS = ("mentions", "excerpts", "articles")
+
+
+def streams_for(files: Sequence[str]) -> tuple[str, ...]:
+    """The streams of :class:`Lines` that writing the export ``files`` needs."""
+    wanted = {"mentions.csv": ("csv",), "mentions.geojson": ("geojson",),
+              "places.gpkg": GPKG_STREAMS}
+    return tuple(s for s in STREAMS if any(s in wanted.get(f, ()) for f in files))
+
+
 def export_lines(article: Article, mentions: Sequence[Mention],
-                 excerpts: Sequence[Excerpt]) -> Lines:
-    """The article's :class:`Lines` for its ``mentions`` and their ``excerpts``."""
-    rows = mention_rows(mentions, excerpts, [article])
+                 excerpts: Sequence[Excerpt], streams: Sequence[str] = STREAMS) -> Lines:
+    """The article's :class:`Lines` for its ``mentions`` and their ``excerpts``: those of
+    ``streams``, the others empty."""
+    rows = mention_rows(mentions, excerpts, [article]) if {"csv", "geojson"} & {*streams} else []
+    if not set(GPKG_STREAMS) & set(streams):
+        return Lines(csv=csv_text(rows).encode() if "csv" in streams else b"",
+                     geojson=feature_lines(rows).encode() if "geojson" in streams else b"")
     date = article.date.isoformat() if article.date else ""
     ids, texts = [], {}
     for ex in excerpt_of(mentions, excerpts):
@@ -129,7 +144,8 @@ def export_lines(article: Article, mentions: Sequence[Mention],
     table = [[m.article_id, date, m.start, m.end, m.surface, m.place.key, m.place.name,
               m.place.kind, m.place.country, m.place.lat, m.place.lon, m.score,
               int(m.demonym), key] for m, key in zip(mentions, ids, strict=True)]
-    return Lines(csv=csv_text(rows).encode(), geojson=feature_lines(rows).encode(),
+    return Lines(csv=csv_text(rows).encode() if "csv" in streams else b"",
+                 geojson=feature_lines(rows).encode() if "geojson" in streams else b"",
                  mentions=csv_text(table).encode(),
                  excerpts=csv_text(sorted(texts.values(), key=lambda r: r[2:4])).encode(),
                  articles=csv_text([[article.id, article.title, date]]).encode())
