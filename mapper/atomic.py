@@ -7,7 +7,7 @@ import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -26,11 +26,19 @@ class Batch:
     def __init__(self, flush_on_commit: bool = False) -> None:
         self.flush_on_commit = flush_on_commit
         self._files: list[tuple[str, Path]] = []
+        self._pending: list[tuple[Callable[[], None], Callable[[], None]]] = []
         self._lock = threading.Lock()  # threads of one build write into it at once
 
     def add(self, tmp: str, target: Path) -> None:
         with self._lock:
             self._files.append((tmp, target))
+
+    def add_pending(self, commit: Callable[[], None], discard: Callable[[], None]) -> None:
+        """A change made in place and not yet committed (a database transaction):
+        :meth:`commit` commits it before it renames the files, :meth:`discard` rolls it
+        back."""
+        with self._lock:
+            self._pending.append((commit, discard))
 
     def written(self, target: str | os.PathLike[str]) -> Path:
         """The temporary file that is to replace ``target``."""
@@ -44,13 +52,24 @@ class Batch:
             return
         with self._lock:
             files, self._files = self._files, []
+            pending, self._pending = self._pending, []
         for tmp, target in files:
             other.add(tmp, target)
+        for commit, discard in pending:
+            other.add_pending(commit, discard)
 
     def commit(self) -> None:
         with self._lock:
             files, self._files = self._files, []
+            pending, self._pending = self._pending, []
         try:
+            for i, (commit, _) in enumerate(pending):
+                try:
+                    commit()
+                except BaseException:
+                    for _, discard in pending[i + 1:]:
+                        discard()
+                    raise
             for tmp, target in files:
                 if self.flush_on_commit:
                     fd = os.open(tmp, os.O_RDONLY)
@@ -66,6 +85,9 @@ class Batch:
     def discard(self) -> None:
         with self._lock:
             files, self._files = self._files, []
+            pending, self._pending = self._pending, []
+        for _, discard in pending:
+            discard()
         for tmp, _ in files:
             Path(tmp).unlink(missing_ok=True)
 

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from pathlib import Path
 
 import geopandas as gpd
 import pyogrio
 import pytest
-from buildkit import SEEDS, outputs, snapshot_geodata, write_articles
+from buildkit import ALL, SEEDS, assert_same_outputs, outputs, snapshot_geodata, write_articles
 
 import mapper.build.pipeline as pipeline
-import mapper.exports.geopackage as geopackage
+import mapper.exports.gpkg_update as gpkg_update
 from mapper.parse.gazetteer import Gazetteer
 
 
@@ -116,25 +117,53 @@ def test_a_failed_export_leaves_the_previous_file(tmp_path: Path, gazetteer: Gaz
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     corpus = write_articles(tmp_path / "corpus", ["dhaka.txt"])
     out = tmp_path / "out"
-    pipeline.build(corpus, out, gazetteer=gazetteer)
+    pipeline.build(corpus, out, gazetteer=gazetteer, exports=ALL)
     before = outputs(out)
     write_articles(corpus, ["lima.txt"])
     calls = tmp_path / "calls"  # a file: the exports may be written in a child process
+    real = gpkg_update._insert
 
-    def failing(table, path, **kwargs):
+    def failing(conn, table, names, rows):
         with open(calls, "a") as fh:
-            fh.write(kwargs["layer"] + "\n")
-        assert Path(path).exists()  # the copy of the GeoPackage being updated
+            fh.write(table + "\n")
+        real(conn, table, names, rows)  # written into the open transaction, then a failure
         raise OSError("disk full")
 
-    monkeypatch.setattr(geopackage.pyogrio, "write_arrow", failing)
+    monkeypatch.setattr(gpkg_update, "_insert", failing)
     with pytest.raises(OSError, match="disk full"):
-        pipeline.build(corpus, out, gazetteer=gazetteer)
+        pipeline.build(corpus, out, gazetteer=gazetteer, exports=ALL)
     assert calls.read_text().split() == ["mentions"]
-    # Not only the GeoPackage: the mention files spliced meanwhile, places.geojson and the
-    # map are all the previous ones.
+    # Not only the GeoPackage (its transaction rolled back): the mention files spliced
+    # meanwhile, places.geojson and the map are all the previous ones.
     assert outputs(out) == before
+    assert not (out / "places.gpkg-journal").exists()
     assert sorted(p.name for p in out.iterdir() if p.name.startswith(".")) == []
     monkeypatch.undo()
     pipeline.build(corpus, out, gazetteer=gazetteer)
     assert "Lima" in set(gpd.read_file(out / "places.gpkg", layer="places")["name"])
+
+
+def test_a_geopackage_committed_before_a_failure_is_healed_by_the_next_build(
+        tmp_path: Path, gazetteer: Gazetteer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The GeoPackage's transaction commits just before the files are renamed: a failure in
+    between leaves it newer than the rest until the next build, which writes the set again."""
+    corpus = write_articles(tmp_path / "corpus", ["dhaka.txt"])
+    out = tmp_path / "out"
+    pipeline.build(corpus, out, gazetteer=gazetteer)
+    write_articles(corpus, ["lima.txt"])
+    real = os.replace
+
+    def failing(src, dst, *args, **kwargs):
+        if Path(dst).name == "places.geojson":
+            raise OSError("disk full")
+        return real(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", failing)
+    with pytest.raises(OSError, match="disk full"):
+        pipeline.build(corpus, out, gazetteer=gazetteer)
+    monkeypatch.undo()
+    assert "Lima" in set(gpd.read_file(out / "places.gpkg", layer="places")["name"])
+    assert pipeline.build(corpus, out, gazetteer=gazetteer).parsed == 0
+    cold = tmp_path / "cold"
+    pipeline.build(corpus, cold, gazetteer=gazetteer)
+    assert_same_outputs(out, cold)

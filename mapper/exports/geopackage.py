@@ -1,8 +1,8 @@
 """``places.gpkg``: a GeoPackage for QGIS and GDAL (EPSG:4326): a ``places`` and a ``mentions``
 layer of points, and the ``excerpts`` and ``articles`` tables that mentions point at by
 ``excerpt_id`` and ``article_id``, so each excerpt and each title is kept once. Written
-whole after a cold parse; after that updated in a copy (the rows of changed and removed
-articles deleted, the new ones appended), which replaces it.
+whole after a cold parse; after that updated in place (:mod:`.gpkg_update`: the rows of
+changed and removed articles deleted, the new ones appended, in one transaction).
 
 It holds the same rows however it was reached, but its bytes (row ids, free pages) depend
 on the builds that led to it; GDAL's timestamps are pinned.
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -24,6 +23,7 @@ import pyogrio
 import shapely
 
 from mapper.atomic import Batch, file_mode
+from mapper.exports.gpkg_update import update_in_place
 from mapper.exports.rows import ARTICLE_COLUMNS, EXCERPT_COLUMNS, GPKG_MENTION_COLUMNS
 
 #: GeoPackages record when they were written; a fixed date keeps builds byte-identical.
@@ -103,28 +103,11 @@ def write_geopackage(places: gpd.GeoDataFrame, tables: dict[str, pa.RecordBatchR
 def update_geopackage(path: Path, places: Callable[[], gpd.GeoDataFrame], dropped: set[str],
                       added: dict[str, pa.RecordBatchReader],
                       batch: Batch | None = None) -> gpd.GeoDataFrame:
-    """Replace the GeoPackage at ``path`` atomically by a copy with the rows of the
+    """Update the GeoPackage at ``path`` in place (:mod:`.gpkg_update`): the rows of the
     ``dropped`` articles deleted, the ``added`` rows (readers of :func:`table_reader`)
-    appended and the places layer written anew, from ``places()`` (asked for last); returns
-    that frame."""
-    with _replacing_gpkg(Path(path), copy=True, batch=batch) as tmp:
-        if dropped:
-            # Plain SQLite can delete: the layer's R-tree triggers on delete call no GDAL
-            # function (those on insert do, so rows are added through GDAL).
-            conn = sqlite3.connect(tmp, isolation_level=None)
-            try:
-                conn.execute("BEGIN")
-                for table in TABLES:
-                    conn.executemany(f"DELETE FROM {table} WHERE article_id = ?",
-                                     [(aid,) for aid in sorted(dropped)])
-                conn.execute("COMMIT")
-            finally:
-                conn.close()
-        for name, reader in added.items():
-            _append(tmp, name, reader, append=True)
-        frame = places()
-        pyogrio.write_dataframe(frame, tmp, layer="places", driver="GPKG")
-    return frame
+    appended and the places layer written anew from ``places()`` (asked for last), committed
+    with ``batch``; returns that frame."""
+    return update_in_place(path, places, dropped, added, batch, GPKG_DATE)
 
 
 def _append(path: str, table: str, reader: pa.RecordBatchReader, append: bool) -> None:
