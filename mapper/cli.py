@@ -255,11 +255,16 @@ def watch(articles_dir: Path, args: _BuildArgs, debounce: int) -> None:
         except click.ClickException as exc:
             click.echo(f"Error: {exc.format_message()}", err=True)
 
-    _run_build(articles_dir, args.out_dir, args.options(), quiet=args.quiet)
-    if not args.quiet:
-        click.echo(f"watching {articles_dir} (Ctrl-C to stop)")
+    def first() -> None:  # once the folder is watched: what changes while it builds is seen
+        _run_build(articles_dir, args.out_dir, args.options(), quiet=args.quiet)
+        if not args.quiet:
+            click.echo(f"watching {articles_dir} (Ctrl-C to stop)")
+
+    if not articles_dir.is_dir():
+        raise click.ClickException(f"{articles_dir}: no such folder of articles")
     try:
-        watch_folder(articles_dir, rebuild, out_dir=args.out_dir, debounce_ms=debounce)
+        watch_folder(articles_dir, rebuild, out_dir=args.out_dir, debounce_ms=debounce,
+                     on_ready=first)
     except KeyboardInterrupt:
         if not args.quiet:
             click.echo("stopped")

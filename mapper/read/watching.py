@@ -37,13 +37,21 @@ def article_filter(folder: str | os.PathLike[str],
 
 def watch_folder(folder: str | os.PathLike[str], on_change: Callable[[set[str]], None], *,
                  out_dir: str | os.PathLike[str] | None = None, debounce_ms: int = 500,
-                 stop_event: threading.Event | None = None) -> None:
+                 stop_event: threading.Event | None = None,
+                 on_ready: Callable[[], None] | None = None) -> None:
     """Call ``on_change(paths)`` after each burst of changes to articles under ``folder``.
 
     Changes within ``debounce_ms`` of each other make one call (saving a file is often
-    several events). Returns when ``stop_event`` is set; Ctrl-C raises KeyboardInterrupt.
+    several events). ``on_ready()`` is called once the folder is being watched (build the
+    map there: a change made while it builds is then seen, not lost). Returns when
+    ``stop_event`` is set; Ctrl-C raises KeyboardInterrupt.
     """
+    ready = on_ready is None
     for changes in watch(folder, watch_filter=article_filter(folder, out_dir),
-                         debounce=debounce_ms, stop_event=stop_event, rust_timeout=500,
-                         yield_on_timeout=False):
-        on_change({path for _, path in changes})
+                         debounce=debounce_ms, stop_event=stop_event, rust_timeout=200,
+                         yield_on_timeout=True):
+        if not ready:  # the first wait is over: the watcher is running
+            ready = True
+            on_ready()
+        if changes:
+            on_change({path for _, path in changes})
