@@ -127,6 +127,7 @@ def _run_build(articles_dir: Path, out_dir: Path, options, *, quiet: bool):
     import warnings
 
     from mapper.build import build as run_build
+    from mapper.read.corpus import ignored_summary
 
     if not articles_dir.is_dir():
         raise click.ClickException(f"{articles_dir}: no such folder of articles")
@@ -147,6 +148,8 @@ def _run_build(articles_dir: Path, out_dir: Path, options, *, quiet: bool):
             result = run_build(articles_dir, out_dir,
                                dataclasses.replace(options, progress=progress))
     except MapperError as exc:
+        for problem in getattr(exc, "problems", ()):
+            click.echo(f"skipped {problem.path}: {problem.message}", err=True)
         raise click.ClickException(str(exc)) from exc
     finally:
         if bar is not None:
@@ -157,6 +160,8 @@ def _run_build(articles_dir: Path, out_dir: Path, options, *, quiet: bool):
         click.echo(f"warning: {w.message}", err=True)
     for problem in result.problems:
         click.echo(f"skipped {problem.path}: {problem.message}", err=True)
+    if result.ignored:
+        click.echo(ignored_summary(dict(result.ignored)), err=True)
     if not quiet:
         click.echo(
             f"mapper: {result.articles} articles, {result.places} places, "
@@ -188,7 +193,11 @@ def _changes(result) -> str:
               help="Parse on this Dask cluster (tcp://host:8786) instead of --jobs processes; "
                    "needs mapper's dask extra on the workers.")
 def build(articles_dir: Path, args: _BuildArgs, scheduler: str | None) -> None:
-    """Geoparse the .txt/.md articles in ARTICLES_DIR (default: seeds/) and write the map.
+    """Geoparse the articles in ARTICLES_DIR (default: seeds/) and write the map.
+
+    Articles are plain text (.txt, .md), saved web pages (.html, .htm) and PDF reports
+    (.pdf); other files are counted and named by type ("3 .docx files ignored"). A folder
+    with nothing readable stops the build (exit code 1) and leaves the map as it was.
 
     Only articles that are new or changed since the last build into the same --out folder
     are parsed (the article index, mapper-index.sqlite, remembers the rest). Writes

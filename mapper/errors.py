@@ -42,6 +42,22 @@ class CorpusConflictError(MapperError, FileExistsError):
     """``mapper add`` would overwrite a different article of the same name."""
 
 
+class NoArticlesError(MapperError, ValueError):
+    """A folder with nothing readable to map: no article file, or none that could be read.
+    Carries what was skipped (``problems``) and ignored (``ignored``, count by ending)."""
+
+    def __init__(self, message: str, problems: tuple = (), ignored: dict | None = None
+                 ) -> None:
+        super().__init__(message)
+        self.problems = problems
+        self.ignored = ignored or {}
+
+
+class FetchError(MapperError, OSError):
+    """A page or feed that ``mapper add`` could not fetch: refused by robots.txt, an HTTP
+    error, a timeout, not HTML or a feed."""
+
+
 class OnlineGeocoderError(MapperError, ValueError):
     """An online geocoder that cannot be set up: unknown service, bad option."""
 

@@ -1,12 +1,14 @@
 """The records that flow between the pipeline steps: articles -> mentions -> places -> map.
 
 Every record is a frozen dataclass. Offsets (``start``/``end``) are always character offsets
-into ``Article.text``, which has exactly the length of the file's decoded text, so they are
-offsets into the file as read.
+into ``Article.text``: for plain text that has exactly the length of the file's decoded
+text, so they are offsets into the file as read; for a web page or a PDF it is the text
+extracted from it (``mapper parse --with-text`` prints it).
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -23,10 +25,11 @@ PLACE_COLUMNS = ["key", "name", "kind", "country", "mentions", "n_articles", "ar
 class Article:
     """One news article read from a file.
 
-    ``text`` is the decoded file with page furniture (share buttons, paywall notes, photo
-    credits, the ``date ...`` header) overwritten by spaces, so it has the length of the
-    original and every offset into it is an offset into the file. Geoparsing and excerpts
-    only ever see ``text``.
+    ``text`` is what every offset points into. For plain text it is the decoded file with
+    page furniture (share buttons, paywall notes, photo credits, the ``date ...`` header)
+    overwritten by spaces, so it has the length of the original and every offset into it is
+    an offset into the file; for a web page or a PDF it is the text extracted from it (see
+    :mod:`mapper.read.formats`). Geoparsing and excerpts only ever see ``text``.
     """
 
     id: str
@@ -38,6 +41,16 @@ class Article:
     text: str
     sha256: str = ""
     """Hash of the file's bytes, to tell changed articles from unchanged ones."""
+    outlet: str = ""
+    """The site or publisher it came from, as the file says ('' when it does not)."""
+    url: str = ""
+    """Its original address, an absolute http(s) URL ('' when the file gives none)."""
+    pages: tuple[int, ...] = ()
+    """For a PDF: the offset in ``text`` where each page starts (the first is 0)."""
+
+    def page_at(self, offset: int) -> int | None:
+        """The page (from 1) that the text at ``offset`` is on; None unless a PDF."""
+        return bisect.bisect_right(self.pages, offset) or None if self.pages else None
 
 
 @dataclass(frozen=True)

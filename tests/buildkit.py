@@ -63,6 +63,8 @@ def geopackage_rows(path: Path) -> dict[str, list[tuple]]:
         if kind is not None:  # a layer of points; the others are attribute tables
             wkt = frame.geometry.to_wkt()
             frame = frame.drop(columns=frame.geometry.name).assign(wkt=wkt)
+        # Empty cells (a page outside PDFs) read as NaN, which equals nothing: None instead.
+        frame = frame.astype(object).where(frame.notna(), None)
         layers[name] = sorted(frame.itertuples(index=False, name=None))
     return layers
 

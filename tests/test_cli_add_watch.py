@@ -70,8 +70,8 @@ def test_add_refuses_to_overwrite_a_different_article(tmp_path: Path) -> None:
     assert not (corpus / "lima.txt").exists()  # all or nothing
     assert not (tmp_path / "out").exists()
 
-    (inbox / "notes.pdf").write_bytes(b"%PDF")
-    bad = _run("add", inbox / "notes.pdf", "--to", corpus)
+    (inbox / "notes.docx").write_bytes(b"PK")
+    bad = _run("add", inbox / "notes.docx", "--to", corpus)
     assert bad.exit_code == 1 and "not an article file" in bad.output
 
 

@@ -29,12 +29,15 @@ from mapper.render import MAP_FILES
 PRODUCERS = ("models.py", "paths.py", "read", "parse", "build", "exports",
              "render/passages.py")
 #: Modules there whose code cannot change what the index holds.
-UNRELATED = frozenset({"read/inbox.py", "read/watching.py", "parse/evaluate.py"})
+UNRELATED = frozenset({"read/inbox.py", "read/watching.py", "read/fetch.py", "read/feeds.py",
+                       "parse/evaluate.py"})
 #: Gazetteer files the geoparser reads (the boundary files only matter to the renderer,
 #: which runs on every build anyway).
 GEODATA = ("places.parquet", "names.parquet")
-#: Packages whose data the recogniser consults.
-PACKAGES = ("wordfreq", "english-words", "names", "py3langid")
+#: Packages whose data the recogniser consults, and those that extract the text and
+#: metadata of web pages and PDFs: a new version can change what an article's text is.
+PACKAGES = ("wordfreq", "english-words", "names", "py3langid", "trafilatura", "htmldate",
+            "pypdf", "dateparser")
 
 
 def code_files(package: Path) -> list[Path]:

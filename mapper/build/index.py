@@ -160,15 +160,17 @@ class ArticleIndex:
     def stored(self, ids: Iterable[str]) -> Iterator[Stored]:
         """The articles ``ids`` with their mentions, as the index holds them."""
         for aid in ids:
-            rows = self.query("SELECT a.sha256, a.path, a.title, a.date, a.pending, t.text "
+            rows = self.query("SELECT a.sha256, a.path, a.title, a.date, a.pending, t.text, "
+                               "a.outlet, a.url, a.pages "
                                "FROM articles a JOIN texts t ON t.article_id = a.id "
                                "WHERE a.id = ?", (aid,))
             if not rows:
                 continue
-            sha, path, title, date, pending, text = rows[0]
+            sha, path, title, date, pending, text, outlet, url, pages = rows[0]
             text = unpack(text)
             article = Article(aid, path, title, dt.date.fromisoformat(date) if date else None,
-                              text, sha)
+                              text, sha, outlet, url,
+                              tuple(int(p) for p in pages.split(",")) if pages else ())
             mentions = [mention_of((aid, s, e, text[s:e], *place, score, demonym))
                         for s, e, *place, score, demonym in self.query(_STORED_MENTIONS, (aid,))]
             unresolved = self.query('SELECT start, "end", surface FROM unresolved '
@@ -205,10 +207,11 @@ class ArticleIndex:
                 a, places = rec.article, rec.places
                 st = stats.get(a.id)
                 _delete(c, [a.id])
-                c.execute("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", (
+                c.execute("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (
                     a.id, a.sha256, *(st if st else (None,) * 4), a.title,
                     a.date.isoformat() if a.date else None, len(a.text), int(rec.pending),
-                    len(rec.lines.csv), len(rec.lines.geojson), a.path))
+                    len(rec.lines.csv), len(rec.lines.geojson), a.path, a.outlet, a.url,
+                    ",".join(map(str, a.pages)) if a.pages else None))
                 c.execute("INSERT INTO texts VALUES (?, ?)", (a.id, rec.packed))
                 c.executemany("INSERT OR IGNORE INTO place_info VALUES (?,?,?,?,?,?,?,?,?)",
                               [place_fields(places[i]) for i in {m[2] for m in rec.mentions}])

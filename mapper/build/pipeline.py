@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import shutil
 import warnings
 from concurrent import futures
 from concurrent.futures import ThreadPoolExecutor
@@ -32,13 +33,13 @@ from mapper.build.parsing import parse_changes, warn
 from mapper.build.plan import plan
 from mapper.build.runtime import Laps, fewer_collections
 from mapper.build.writing import write_outputs
-from mapper.errors import IndexCorruptError, MapperWarning
+from mapper.errors import IndexCorruptError, MapperWarning, NoArticlesError
 from mapper.exports import MENTION_FILES, Spool, exports_to_write
 from mapper.exports.rows import streams_for
 from mapper.parse.gazetteer import Gazetteer, default_gazetteer
 from mapper.parse.geoparse import WARM_UP_TEXT, Geoparser
 from mapper.paths import geodata_dir
-from mapper.read.corpus import Problem
+from mapper.read.corpus import Problem, ignored_summary
 from mapper.render import MAP_FILES, preload
 
 
@@ -66,6 +67,8 @@ class BuildResult:
     """Unknown-name candidates no online geocoder resolved (none asked: all of them)."""
     warnings: tuple[str, ...] = field(default=())
     """Why the index was rebuilt, online lookups that failed (also issued as warnings)."""
+    ignored: tuple[tuple[str, int], ...] = field(default=())
+    """Files of types mapper does not read, counted by ending: ((".docx", 3), ...)."""
 
     @property
     def parsed(self) -> int:
@@ -99,6 +102,7 @@ def build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str],
 
 def _build(articles_dir: Path, out: Path, options: BuildOptions) -> BuildResult:
     lap = Laps(options.timings)
+    new_out = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
     remove_stale(out)
     # The gazetteer, the parser's word lists and the basemap's polygons load in threads
@@ -107,6 +111,10 @@ def _build(articles_dir: Path, out: Path, options: BuildOptions) -> BuildResult:
     loading = [loader.submit(_ready_parser, options.gazetteer), loader.submit(preload)]
     try:
         return _steps(articles_dir, out, options, loader, loading, lap)
+    except NoArticlesError:
+        if new_out:  # nothing to show: no folder left holding only an empty index
+            shutil.rmtree(out, ignore_errors=True)
+        raise
     finally:
         loader.shutdown(wait=True)  # a build that failed early: not a load running on
 
@@ -128,6 +136,8 @@ def _steps(articles_dir: Path, out: Path, options: BuildOptions, loader: ThreadP
                         "or ask for them with --export)")
     with index, Spool(out) as spool:
         todo = plan(index, articles_dir, out, options.max_bytes, written)
+        if not todo.present:  # before anything changes: the map on disk stays as it was
+            raise _nothing_to_map(articles_dir, todo.problems, todo.ignored)
         index.set_stats(todo.stats)
         index.remove(todo.gone)
         lap("read")
@@ -143,6 +153,8 @@ def _steps(articles_dir: Path, out: Path, options: BuildOptions, loader: ThreadP
         done = set(parsed.ids)
         removed = [i for i in todo.touched if i in todo.known and i not in done]
         index.remove(removed)
+        if not index.counts()[0]:
+            raise _nothing_to_map(articles_dir, todo.problems + parsed.problems, todo.ignored)
         came, left = write_outputs(index, todo, parsed, removed, spool, parser.gazetteer,
                                    options, out, written, lap)
         n_articles, mentions, unresolved = index.counts()
@@ -156,8 +168,18 @@ def _steps(articles_dir: Path, out: Path, options: BuildOptions, loader: ThreadP
         removed=tuple(removed), unchanged=todo.unchanged,
         places_added=tuple(sorted(came.values())),
         places_removed=tuple(sorted(left.values())),
-        unresolved=unresolved, warnings=tuple(notes),
+        unresolved=unresolved, warnings=tuple(notes), ignored=tuple(sorted(todo.ignored.items())),
     )
+
+
+def _nothing_to_map(folder: Path, problems: list[Problem], ignored: dict[str, int],
+                    ) -> NoArticlesError:
+    """The error of a build that found nothing readable in ``folder``."""
+    found = [f"{len(problems):,} unreadable"] if problems else []
+    found += [ignored_summary(ignored)] if ignored else []
+    return NoArticlesError(f"{folder}: nothing to map: no readable article"
+                           + (f" ({'; '.join(found)})" if found else " (the folder is empty)"),
+                           tuple(problems), ignored)
 
 
 def _ready_parser(gazetteer: Gazetteer | None) -> Geoparser:

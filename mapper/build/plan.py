@@ -8,6 +8,7 @@ stat is the one the index recorded (see :mod:`mapper.read.scan`).
 from __future__ import annotations
 
 import os
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +41,8 @@ class Plan:
     """Keys of the places the touched known articles named."""
     digest_before: str
     """The index's contents digest before this build (see :mod:`.fingerprint`)."""
+    ignored: dict[str, int]
+    """Files of other types in the folder, counted by ending (".docx": 3)."""
     previous: exports.Layout | None
     """The layout the mention files on disk were written for, when they are those of the
     index as it was (then they are spliced, not written from scratch)."""
@@ -55,7 +58,9 @@ def plan(index: ArticleIndex, articles_dir: str | os.PathLike[str], out: Path,
     """Compare the article files of ``articles_dir`` (not ``out``) with ``index``; the
     build writes the exports ``exports_written``."""
     known = index.known()
-    entries = scan(articles_dir, exclude=(out,), max_bytes=max_bytes, known=known)
+    ignored: Counter[str] = Counter()
+    entries = scan(articles_dir, exclude=(out,), max_bytes=max_bytes, known=known,
+                   ignored=ignored)
     problems = [Problem(str(e.path), e.note) for e in entries if e.note]
     readable = [e for e in entries if not e.note]
     fresh = {e.id for e in readable if e.id in known and e.sha256 == known[e.id].sha256
@@ -73,4 +78,4 @@ def plan(index: ArticleIndex, articles_dir: str | os.PathLike[str], out: Path,
     return Plan(to_parse=to_parse, present=present, known=frozenset(known),
                 problems=problems, unchanged=len(fresh), stats=stats, touched=touched,
                 places_touched=index.places_of(i for i in touched if i in known),
-                digest_before=digest, previous=previous)
+                digest_before=digest, ignored=dict(ignored), previous=previous)

@@ -8,7 +8,7 @@ article its hash, text, mentions, excerpts, export line lengths) and the map's s
 from __future__ import annotations
 
 #: Bump when the tables change: an index of another version is rebuilt, not migrated.
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 INDEX_NAME = "mapper-index.sqlite"
 
 # The texts in a table of their own: with them in ``articles`` each row filled a page or
@@ -24,7 +24,10 @@ CREATE TABLE articles (
     pending INTEGER NOT NULL DEFAULT 0,  -- 1: an online lookup failed; parse it again
     -- Bytes of its lines in mentions.csv and mentions.geojson (see mapper.exports.offsets).
     csv_bytes INTEGER NOT NULL, geojson_bytes INTEGER NOT NULL,
-    path TEXT NOT NULL
+    path TEXT NOT NULL,
+    -- Where it came from, as the file says ('' when it does not), and for a PDF the
+    -- offsets where its pages start, joined by "," (NULL for other files).
+    outlet TEXT NOT NULL, url TEXT NOT NULL, pages TEXT
 );
 -- Every text is stored once: the article's, zlib-compressed. Mentions, excerpts and the
 -- excerpts the map shows are offsets into it, sliced in Python where a text is needed.

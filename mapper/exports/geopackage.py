@@ -34,7 +34,7 @@ GPKG_DATE = "2000-01-01T00:00:00Z"
 #: attribute tables.
 TABLES = {"mentions": GPKG_MENTION_COLUMNS, "excerpts": EXCERPT_COLUMNS,
           "articles": ARTICLE_COLUMNS}
-_TYPES = {"start": pa.int64(), "end": pa.int64(), "demonym": pa.int64(),
+_TYPES = {"start": pa.int64(), "end": pa.int64(), "page": pa.int64(), "demonym": pa.int64(),
           "score": pa.float64(), "lat": pa.float64(), "lon": pa.float64(),
           "excerpt_id": pa.int64()}
 

@@ -4,7 +4,8 @@
   the Dask partitions keep it (:func:`mention_fields`, :func:`place_fields`, back with
   :func:`mention_of`);
 - :data:`MENTION_COLUMNS`: the rows of ``mentions.csv``, ``mentions.geojson`` and the
-  GeoPackage's ``mentions`` layer, with the article's title and date and the excerpt;
+  GeoPackage's ``mentions`` layer, with the article's title, date, outlet and URL, the page
+  of a PDF, and the excerpt;
 - :data:`GPKG_MENTION_COLUMNS`, :data:`EXCERPT_COLUMNS`, :data:`ARTICLE_COLUMNS`: the
   GeoPackage's tables, where each excerpt and each title is kept once.
   :func:`export_lines` makes an article's lines of every export where the article is parsed
@@ -33,13 +34,18 @@ MENTION_FIELDS = ("article_id", "start", "end", "surface", *PLACE_FIELDS, "score
 
 #: The GeoPackage keeps each text once: its ``mentions`` layer (a point per mention) points at
 #: the ``excerpts`` table by ``excerpt_id`` and at the ``articles`` table by ``article_id``.
-GPKG_MENTION_COLUMNS = ["article_id", "date", "start", "end", "surface", "place_key", "name",
-                        "kind", "country", "lat", "lon", "score", "demonym", "excerpt_id"]
-EXCERPT_COLUMNS = ["excerpt_id", "article_id", "start", "end", "text"]
-ARTICLE_COLUMNS = ["article_id", "title", "date"]
+#: ``page``: the page of a PDF the mention is on (from 1), empty for other articles.
+GPKG_MENTION_COLUMNS = ["article_id", "date", "start", "end", "page", "surface", "place_key",
+                        "name", "kind", "country", "lat", "lon", "score", "demonym",
+                        "excerpt_id"]
+EXCERPT_COLUMNS = ["excerpt_id", "article_id", "start", "end", "page", "text"]
+#: ``outlet`` and ``url``: where the article came from, as its page, feed or front matter
+#: says (empty when it does not).
+ARTICLE_COLUMNS = ["article_id", "title", "date", "outlet", "url"]
 
-MENTION_COLUMNS = ["article_id", "title", "date", "start", "end", "surface", "place_key",
-                   "name", "kind", "country", "lat", "lon", "score", "demonym", "excerpt"]
+MENTION_COLUMNS = ["article_id", "title", "date", "outlet", "url", "start", "end", "page",
+                   "surface", "place_key", "name", "kind", "country", "lat", "lon", "score",
+                   "demonym", "excerpt"]
 
 
 def mention_rows(mentions: Sequence[Mention], excerpts: Sequence[Excerpt],
@@ -49,9 +55,11 @@ def mention_rows(mentions: Sequence[Mention], excerpts: Sequence[Excerpt],
     rows = []
     for m, ex in zip(mentions, excerpt_of(mentions, excerpts), strict=True):
         a = by_id.get(m.article_id)
+        page = a.page_at(m.start) if a else None
         rows.append([
             m.article_id, a.title if a else "", a.date.isoformat() if a and a.date else "",
-            m.start, m.end, m.surface, m.place.key, m.place.name, m.place.kind,
+            a.outlet if a else "", a.url if a else "", m.start, m.end,
+            "" if page is None else page, m.surface, m.place.key, m.place.name, m.place.kind,
             m.place.country, m.place.lat, m.place.lon, m.score, int(m.demonym),
             ex.text if ex else "",
         ])
@@ -86,7 +94,8 @@ def feature_lines(rows: Sequence[Sequence]) -> str:
     names = [(i, c) for i, c in enumerate(MENTION_COLUMNS) if i not in (lat_at, lon_at)]
     return ",\n".join(_ENCODE({
         "type": "Feature",
-        "properties": {c: row[i] for i, c in names},
+        # A page is a number or nothing: null, not CSV's empty cell.
+        "properties": {c: None if c == "page" and row[i] == "" else row[i] for i, c in names},
         # GeoJSON positions are [longitude, latitude].
         "geometry": {"type": "Point", "coordinates": [row[lon_at], row[lat_at]]},
     }) for row in rows)
@@ -140,15 +149,23 @@ def export_lines(article: Article, mentions: Sequence[Mention],
             continue
         end = ex.start + len(ex.text)
         ids.append(key := excerpt_id(article.id, ex.start, end))
-        texts[key] = [key, article.id, ex.start, end, ex.text]
-    table = [[m.article_id, date, m.start, m.end, m.surface, m.place.key, m.place.name,
-              m.place.kind, m.place.country, m.place.lat, m.place.lon, m.score,
-              int(m.demonym), key] for m, key in zip(mentions, ids, strict=True)]
+        texts[key] = [key, article.id, ex.start, end, _page(article, ex.start), ex.text]
+    table = [[m.article_id, date, m.start, m.end, _page(article, m.start), m.surface,
+              m.place.key, m.place.name, m.place.kind, m.place.country, m.place.lat,
+              m.place.lon, m.score, int(m.demonym), key]
+             for m, key in zip(mentions, ids, strict=True)]
     return Lines(csv=csv_text(rows).encode() if "csv" in streams else b"",
                  geojson=feature_lines(rows).encode() if "geojson" in streams else b"",
                  mentions=csv_text(table).encode(),
                  excerpts=csv_text(sorted(texts.values(), key=lambda r: r[2:4])).encode(),
-                 articles=csv_text([[article.id, article.title, date]]).encode())
+                 articles=csv_text([[article.id, article.title, date, article.outlet,
+                                     article.url]]).encode())
+
+
+def _page(article: Article, offset: int) -> int | str:
+    """The page of ``article`` at ``offset`` as a CSV cell: empty unless a PDF."""
+    page = article.page_at(offset)
+    return "" if page is None else page
 
 
 def excerpt_id(article_id: str, start: int, end: int) -> int:

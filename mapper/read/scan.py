@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -58,9 +59,11 @@ class Entry:
 
 def scan(folder: str | os.PathLike[str], *, exclude: tuple[Path, ...] = (),
          max_bytes: int = corpus.DEFAULT_MAX_BYTES,
-         known: Mapping[str, Hashed] | None = None) -> list[Entry]:
+         known: Mapping[str, Hashed] | None = None,
+         ignored: Counter[str] | None = None) -> list[Entry]:
     """The article files under ``folder``, sorted by id, with their hashes; ``known``: what
-    the article index knows, by id (files with the stat it recorded are not read)."""
+    the article index knows, by id (files with the stat it recorded are not read);
+    ``ignored`` counts the files of other types met, by ending."""
     root = Path(folder)
     if not root.is_dir():
         raise ArticleError(str(folder), "not a folder")
@@ -75,7 +78,7 @@ def scan(folder: str | os.PathLike[str], *, exclude: tuple[Path, ...] = (),
     known = known or {}
     settled = time.time_ns() - int(SETTLED * 1e9)
     entries = []
-    for aid, path, note in corpus._candidates(root, excluded):
+    for aid, path, note in corpus._candidates(root, excluded, ignored):
         if note:
             entries.append(Entry(aid, path, None, note))
             continue

@@ -23,8 +23,9 @@ __all__ = ["GAP", "payload_from_fragments", "script_json"]
 PLACE_FIELDS = ("key", "name", "kind", "country", "lat", "lon", "mentions", "n_articles", "alt",
                 "omitted")
 #: Articles carry their id (the path inside the corpus) but not ``Article.path``: a shared
-#: map should not reveal where the corpus sat on the analyst's disk.
-ARTICLE_FIELDS = ("id", "title", "date", "text")
+#: map should not reveal where the corpus sat on the analyst's disk. ``outlet`` and ``url``
+#: (an http(s) address, the only kind the page links to) are left off when both are empty.
+ARTICLE_FIELDS = ("id", "title", "date", "text", "outlet", "url")
 EXCERPT_FIELDS = ("place", "article", "start", "text_or_length", "marks")
 _FIELDS = {"places": PLACE_FIELDS, "articles": ARTICLE_FIELDS, "excerpts": EXCERPT_FIELDS}
 

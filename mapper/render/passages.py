@@ -159,6 +159,9 @@ def excerpt_fragment(doc: Document | None, start: int, text: str, marks: Marks) 
     return script_json([base, body, flat])[1:-1]
 
 
-def article_fragment(article_id: str, title: str, date: str | None, doc: Document) -> str:
-    """The JSON of an article's row in the payload: id, title, ISO date, embedded text."""
-    return script_json([article_id, title, date, doc.text])
+def article_fragment(article_id: str, title: str, date: str | None, doc: Document,
+                     outlet: str = "", url: str = "") -> str:
+    """The JSON of an article's row in the payload: id, title, ISO date, embedded text, and
+    the outlet and original URL when the article has them."""
+    return script_json([article_id, title, date, doc.text, *([outlet, url] if outlet or url
+                                                                 else [])])

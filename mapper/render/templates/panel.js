@@ -5,8 +5,26 @@ function mapperPanel(ctx, layers, hooks) {
   var dom = mapperDom, el = dom.el, $ = dom.byId;
   var articles = ctx.articles, places = ctx.places;
   var state = { selected: null, filter: { article: null, source: null, from: "", to: "" } };
-  /* An article's source: the folder its id starts with ("reuters/2021/x.txt" -> "reuters"). */
-  function source(a) { var k = a.id.indexOf("/"); return k > 0 ? a.id.slice(0, k) : null; }
+  /* An article's source: the outlet its page or feed names, else the folder its id starts
+   * with ("reuters/2021/x.txt" -> "reuters", shown as "reuters/"). */
+  function source(a) {
+    if (a.outlet) return a.outlet;
+    var k = a.id.indexOf("/");
+    return k > 0 ? a.id.slice(0, k) : null;
+  }
+  var folders = {};
+  function sourceLabel(s) { return folders[s] ? s + "/" : s; }
+  /* The line under an article's title: date, outlet, file. */
+  function about(a) { return [a.date || "undated", a.outlet, a.id].filter(Boolean).join(" \u00b7 "); }
+  /* A link to the article's original page (only http/https addresses reach here). */
+  function original(a) {
+    var link = el("a", "mp-link mp-original", "Original at " + (a.outlet || hostOf(a.url)) + " \u2197");
+    link.href = a.url;
+    link.target = "_blank";
+    link.rel = "noopener noreferrer";
+    return link;
+  }
+  function hostOf(url) { try { return new URL(url).host; } catch (e) { return url; } }
 
   /* ---------- filters ---------- */
   function passes(ex) {
@@ -42,6 +60,7 @@ function mapperPanel(ctx, layers, hooks) {
   articles.forEach(function (a) {
     var s = source(a);
     if (s !== null) sources[s] = (sources[s] || 0) + 1;
+    if (s !== null && !a.outlet) folders[s] = true;
   });
   var sourceNames = Object.keys(sources).sort();
   function findArticles(q) {
@@ -55,17 +74,17 @@ function mapperPanel(ctx, layers, hooks) {
   }
   dom.picker(articleInput, $("mp-article-results"), findArticles, function (a, b) {
     if (a.source !== undefined) {
-      b.textContent = a.source + "/";
+      b.textContent = sourceLabel(a.source);
       b.dataset.source = a.source;
       b.appendChild(el("small", "", " \u00b7 source \u00b7 " + dom.plural(sources[a.source], "article")));
       return;
     }
     b.textContent = a.title;
     b.dataset.article = a.id;
-    b.appendChild(el("small", "", " \u00b7 " + [a.date || "undated", a.id].join(" \u00b7 ")));
+    b.appendChild(el("small", "", " \u00b7 " + about(a)));
   }, function (a) {
     var isSource = a.source !== undefined;
-    articleInput.value = isSource ? a.source + "/" : a.title;
+    articleInput.value = isSource ? sourceLabel(a.source) : a.title;
     state.filter.article = isSource ? null : a.i;
     state.filter.source = isSource ? a.source : null;
     applyFilters();
@@ -106,7 +125,7 @@ function mapperPanel(ctx, layers, hooks) {
     var g = el("article", "mp-group");
     g.dataset.article = a.id;
     g.appendChild(el("h3", "", a.title));
-    g.appendChild(el("p", "mp-muted", [a.date || "undated", a.id].join(" \u00b7 ")));
+    g.appendChild(el("p", "mp-muted", about(a)));
     list.sort(function (x, y) { return x.start - y.start; }).forEach(function (ex) {
       var para = el("p", "mp-excerpt");
       dom.appendMarked(para, ctx.excerptText(ex), ex.marks);
@@ -116,6 +135,7 @@ function mapperPanel(ctx, layers, hooks) {
     read.type = "button";
     read.addEventListener("click", function () { openReader(a.i, i); });
     g.appendChild(read);
+    if (a.url) g.appendChild(original(a));
     return g;
   }
   function showPlace(i) {
@@ -241,8 +261,10 @@ function mapperPanel(ctx, layers, hooks) {
   function openReader(ai, focus) {
     var a = articles[ai], spans = [], flat = [], owners = [], end = 0;
     $("mp-reader-title").textContent = a.title;
-    $("mp-reader-meta").textContent = [a.date || "undated", a.id].join(" \u00b7 ") +
+    var meta = $("mp-reader-meta");
+    meta.textContent = about(a) +
       (ctx.partial ? " \u00b7 passages that name places (the corpus is too large to embed whole)" : "");
+    if (a.url) { meta.appendChild(document.createTextNode(" ")); meta.appendChild(original(a)); }
     ctx.byArticle[ai].forEach(function (ex) {
       if (typeof ex.body !== "number") return;  // not a slice of the text: nothing to mark
       for (var k = 0; k + 1 < ex.marks.length; k += 2) {

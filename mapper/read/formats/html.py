@@ -1,0 +1,70 @@
+"""Saved web pages: the story's text and its metadata, extracted with trafilatura.
+
+trafilatura keeps the article and drops navigation, ads, "related stories", comments and
+cookie banners; its metadata functions read the title, the site's name and the canonical URL
+from JSON-LD, OpenGraph and meta tags, and htmldate the publication date from the page's own
+markup (JSON-LD ``datePublished``, ``article:published_time``, ``<time>``). Only that
+markup: htmldate's extensive search, which would take any date-like string in the page, is
+off, and the file's own time (the day it was saved) is never used.
+
+The text offsets point into is the extracted text, one paragraph a line, as
+``mapper parse --with-text`` prints it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+
+from mapper.errors import ArticleError
+from mapper.read.decoding import blank, decode
+from mapper.read.formats.common import Extracted, one_line, short_title, web_url
+from mapper.read.furniture import furniture_spans
+
+# What a browser's "Save as" writes above the page: the address it came from.
+_SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->", re.I)
+
+
+@functools.cache
+def _config():
+    from trafilatura.settings import use_config
+
+    config = use_config()
+    # mapper's own --max-bytes decides which files are too big to read.
+    config.set("DEFAULT", "MAX_FILE_SIZE", str(2**62))
+    # Its timeout is a SIGALRM, which only the main thread of a process may set.
+    config.set("DEFAULT", "EXTRACTION_TIMEOUT", "0")
+    return config
+
+
+def read_html(data: bytes, path: str) -> Extracted:
+    """A saved web page's bytes as an article's text and metadata."""
+    import trafilatura
+
+    page = decode(data, path)
+    doc = trafilatura.bare_extraction(
+        page, with_metadata=True, include_comments=False, include_tables=True,
+        include_images=False, include_links=False, favor_precision=True, config=_config(),
+        date_extraction_params={"extensive_search": False, "original_date": True})
+    text = (doc.text or "") if doc is not None else ""
+    if not text.strip():
+        raise ArticleError(path, "no article text found in the web page")
+    title = one_line(doc.title) or one_line(text.lstrip().split("\n", 1)[0])
+    url = web_url(doc.url) or _saved_from(page)
+    return Extracted(
+        text=blank(text, furniture_spans(text)), title=short_title(title),
+        date=_iso_date(doc.date), outlet=one_line(doc.sitename) or one_line(doc.hostname),
+        url=url)
+
+
+def _saved_from(page: str) -> str:
+    found = _SAVED_FROM.search(page[:4096])
+    return web_url(found.group(1)) if found else ""
+
+
+def _iso_date(value: object) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
