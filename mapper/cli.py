@@ -212,34 +212,71 @@ def build(articles_dir: Path, args: _BuildArgs, scheduler: str | None) -> None:
 
 
 @main.command()
-@click.argument("files", nargs=-1, required=True,
-                type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("sources", nargs=-1, metavar="FILE_OR_URL...")
+@click.option("--feed", "feeds", multiple=True, metavar="FILE_OR_URL",
+              help="An RSS or Atom feed (a file or an http(s) address; repeatable): each "
+                   "entry not yet in the corpus becomes an article file.")
 @click.option("--to", "corpus_dir", default="seeds", show_default=True,
               type=click.Path(file_okay=False, path_type=Path),
-              help="The corpus folder to copy the articles into.")
+              help="The corpus folder to put the articles into.")
 @_build_options
-def add(files: tuple[Path, ...], corpus_dir: Path, args: _BuildArgs) -> None:
-    """Copy article FILES into the corpus folder, then rebuild its map.
+def add(sources: tuple[str, ...], feeds: tuple[str, ...], corpus_dir: Path,
+        args: _BuildArgs) -> None:
+    """Put articles into the corpus folder, then rebuild its map.
 
+    FILE_OR_URL: article files (.txt, .md, .html, .htm, .pdf) to copy, or http(s) addresses
+    of web pages or PDFs to fetch and save as they came, so later builds need no network.
     A file whose name is already taken by the same content is left as it is; if a name is
     taken by a different article, nothing is copied (exit code 1): rename the new file.
+    With --feed, each entry of the feed becomes a .txt article (title, date, link, outlet,
+    its content or summary), and an entry already added is never added again.
 
-    Example: mapper add ~/Downloads/kabul-airport.txt --to seeds --out maps
+    Only these addresses are fetched, and only now: politely (mapper's name in the
+    User-Agent, timeouts, one request a second per site, robots.txt obeyed).
+
+    Example: mapper add https://example.org/news/story.html --feed feeds/world.xml --to seeds
     """
-    from mapper.read.inbox import add_articles
+    from mapper.read.feeds import add_entries, feed_entries
+    from mapper.read.fetch import Fetcher, is_url
+    from mapper.read.inbox import add_articles, save_page
 
+    if not sources and not feeds:
+        raise click.UsageError("give article files, addresses to fetch, or --feed")
+    files = [Path(s) for s in sources if not is_url(s)]
+    for f in files:
+        if not f.is_file():
+            raise click.BadParameter(f"{f}: no such file", param_hint="FILE_OR_URL")
+    fetcher = Fetcher(max_bytes=args.max_bytes)
+    messages: list[str] = []
     try:
+        # Everything fetched and parsed before anything is written: a failure adds nothing.
+        pages = [fetcher.get(s) for s in sources if is_url(s)]
+        entries = [feed_entries(fetcher.get(f).data if is_url(f) else _read(f), f)
+                   for f in feeds]
         copied, present = add_articles(files, corpus_dir)
+        messages += [f"added {p}" for p in copied] + [f"already there: {p}" for p in present]
+        for page in pages:
+            path, state = save_page(page.url, page.data, page.media_type, corpus_dir)
+            messages.append(f"{state}: {path}" if state != "added" else f"added {path}")
+        for feed, found in zip(feeds, entries, strict=True):
+            written, known = add_entries(found, corpus_dir)
+            messages += [f"added {p}" for p in written]
+            messages.append(f"{feed}: {len(written)} new entries, {known} already added")
     except MapperError as exc:
         raise click.ClickException(str(exc)) from exc
     if not args.quiet:
-        for path in copied:
-            click.echo(f"added {path}")
-        for path in present:
-            click.echo(f"already there: {path}")
+        for line in messages:
+            click.echo(line)
     result = _run_build(corpus_dir, args.out_dir, args.options(), quiet=args.quiet)
     if result.problems:
         sys.exit(EXIT_SKIPPED)
+
+
+def _read(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise click.ClickException(f"{path}: {exc.strerror or exc}") from None
 
 
 @main.command()
@@ -309,10 +346,15 @@ def export_command(fmt: str, map_dir: Path, dest: Path | None) -> None:
               show_default=True, help="One JSON object per article, or one line per mention.")
 @click.option("--jsonl-input", type=click.File("r", encoding="utf-8"), default=None,
               help='Read {"id", "text"} objects, one per line, instead of files ("-": stdin).')
-def parse(paths: tuple[Path, ...], fmt: str, jsonl_input) -> None:
+@click.option("--with-text", is_flag=True,
+              help="Add each article's text (the one offsets point into) to its JSON object, "
+                   "with its title, date, outlet and URL.")
+def parse(paths: tuple[Path, ...], fmt: str, jsonl_input, with_text: bool) -> None:
     """Print the places each article names, with character offsets into its text.
 
-    PATHS are article files or folders of them. Offsets are into the file's text as read.
+    PATHS are article files or folders of them. Offsets are into the article's text: the
+    file's text as read for .txt/.md, the extracted text for a web page or a PDF (print it
+    with --with-text; a PDF's mentions say their page).
 
     Example: mapper parse seeds/001_af361669c30f5528.txt
     """
@@ -321,16 +363,20 @@ def parse(paths: tuple[Path, ...], fmt: str, jsonl_input) -> None:
 
     if not paths and jsonl_input is None:
         raise click.UsageError("give article files or folders, or --jsonl-input FILE")
+    if with_text and fmt != "jsonl":
+        raise click.UsageError("--with-text adds the text to the JSON lines: use --format jsonl")
     try:
         parser = Geoparser()
     except MapperError as exc:
         raise click.ClickException(str(exc)) from exc
     skipped: list[str] = []
-    for doc_id, text in _documents(paths, jsonl_input, skipped):
+    for doc_id, text, article in _documents(paths, jsonl_input, skipped):
         mentions = parser.mentions(text, doc_id)
         if fmt == "jsonl":
-            click.echo(json.dumps({"id": doc_id, "mentions": [mention_json(m) for m in mentions]},
-                                  ensure_ascii=False))
+            doc = {"id": doc_id, "mentions": [mention_json(m, article) for m in mentions]}
+            if with_text:
+                doc |= _about(article) | {"text": text}
+            click.echo(json.dumps(doc, ensure_ascii=False))
         else:
             for m in mentions:
                 click.echo("\t".join(str(x) for x in (doc_id, m.start, m.end, m.surface,
@@ -340,10 +386,18 @@ def parse(paths: tuple[Path, ...], fmt: str, jsonl_input) -> None:
         sys.exit(EXIT_SKIPPED)
 
 
+def _about(article) -> dict:
+    """An article's metadata as ``mapper parse --with-text`` prints it."""
+    if article is None:
+        return {}
+    return {"title": article.title, "date": article.date.isoformat() if article.date else None,
+            "outlet": article.outlet, "url": article.url}
+
+
 def _documents(paths: tuple[Path, ...], jsonl_input, skipped: list[str]):
-    """``(id, text)`` of each document ``mapper parse`` reads: the JSONL input's objects,
-    then the article files; what cannot be read is reported on stderr and added to
-    ``skipped``."""
+    """``(id, text, article)`` of each document ``mapper parse`` reads: the JSONL input's
+    objects (no article), then the article files; what cannot be read is reported on
+    stderr and added to ``skipped``."""
     from mapper.read.corpus import read_article, read_corpus
 
     def skip(message: str) -> None:
@@ -361,20 +415,20 @@ def _documents(paths: tuple[Path, ...], jsonl_input, skipped: list[str]):
         except (ValueError, KeyError, TypeError) as exc:
             skip(f"{jsonl_input.name}:{lineno}: not an {{id, text}} object ({exc})")
             continue
-        yield doc_id, text
+        yield doc_id, text, None
     for path in paths:
         if path.is_dir():
             articles, problems = read_corpus(path)
             for problem in problems:
                 skip(f"{problem.path}: {problem.message}")
-            yield from ((article.path, article.text) for article in articles)
+            yield from ((article.path, article.text, article) for article in articles)
             continue
         try:
             article = read_article(path)
         except MapperError as exc:
             skip(str(exc))
             continue
-        yield str(path), article.text
+        yield str(path), article.text, article
 
 
 @main.command()

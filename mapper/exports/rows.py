@@ -198,11 +198,13 @@ def mention_of(fields: Sequence[Any]) -> Mention:
     return Mention(aid, start, end, surface, Place(*place), score, bool(demonym))
 
 
-def mention_json(m: Mention) -> dict[str, Any]:
-    """A mention as ``mapper parse`` prints it: offsets, surface, place, score."""
+def mention_json(m: Mention, article: Article | None = None) -> dict[str, Any]:
+    """A mention as ``mapper parse`` prints it: offsets, surface, place, score; and the page
+    it is on when ``article`` is a PDF."""
     p = m.place
+    page = article.page_at(m.start) if article is not None else None
     return {
         "start": m.start, "end": m.end, "surface": m.surface, "name": p.name, "kind": p.kind,
         "country": p.country, "geonameid": p.geonameid, "lat": p.lat, "lon": p.lon,
         "score": m.score, "demonym": m.demonym, "key": p.key,
-    }
+    } | ({"page": page} if page is not None else {})

@@ -1,15 +1,23 @@
-"""Copy new article files into a corpus folder, never clobbering a different article."""
+"""Copy new article files into a corpus folder, never clobbering a different article; save a
+fetched web page or PDF there under a name made from its address."""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 from mapper.atomic import write_bytes
 from mapper.errors import ArticleError, CorpusConflictError
 from mapper.read.corpus import EXTENSIONS
+
+_SLUG = re.compile(r"[^a-z0-9]+")
+#: Media types saved as web pages, and as PDFs.
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+PDF_TYPES = ("application/pdf",)
 
 
 def add_articles(files: Sequence[str | os.PathLike[str]], folder: str | os.PathLike[str],
@@ -18,7 +26,7 @@ def add_articles(files: Sequence[str | os.PathLike[str]], folder: str | os.PathL
 
     A file whose name is taken by the same bytes is already there (nothing to do). All files
     are checked before any is copied: if one would replace a different article, or is not a
-    ``.txt``/``.md`` file, nothing is copied and :class:`CorpusConflictError` (or
+    article file (:data:`EXTENSIONS`), nothing is copied and :class:`CorpusConflictError` (or
     :class:`ArticleError`) says which. Each copy is atomic, so a watcher never reads half.
     """
     target = Path(folder)
@@ -56,3 +64,37 @@ def add_articles(files: Sequence[str | os.PathLike[str]], folder: str | os.PathL
 
 def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def save_page(url: str, data: bytes, media_type: str, folder: str | os.PathLike[str],
+              ) -> tuple[Path, str]:
+    """Save a page fetched from ``url`` into ``folder`` as the bytes it came as: (path,
+    "added" | "updated" | "already there").
+
+    A web page gets, above it, the line a browser's "Save as" writes
+    (``<!-- saved from url=(N)URL -->``), so the reader knows its address even when the
+    page names no canonical URL. Its name is made from the address, so fetching the same
+    address again replaces the page with its newer version.
+    """
+    if media_type in HTML_TYPES:
+        # ">" escaped: the address cannot end the comment early.
+        quoted = quote(url, safe=":/?#[]@!$&'()*+,;=%~")
+        ending = ".html"
+        body = f"<!-- saved from url=({len(quoted):04d}){quoted} -->\n".encode() + data
+    elif media_type in PDF_TYPES or data.startswith(b"%PDF-"):
+        ending, body = ".pdf", data
+    else:
+        raise ArticleError(url, f"not a web page or a PDF (the server says {media_type})")
+    parts = urlsplit(url)
+    slug = _SLUG.sub("-", f"{parts.hostname or ''} {parts.path}".lower()).strip("-")
+    slug = slug.removesuffix("-html").removesuffix("-htm").removesuffix("-pdf")[:80]
+    path = Path(folder) / f"{slug.rstrip('-') or 'page'}-{_digest(url.encode())[:8]}{ending}"
+    if path.is_file():
+        if _digest(path.read_bytes()) == _digest(body):
+            return path, "already there"
+        state = "updated"
+    else:
+        state = "added"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_bytes(path, body)
+    return path, state
