@@ -15,6 +15,7 @@ from mapper.errors import ArticleError, CorpusConflictError
 from mapper.read.corpus import EXTENSIONS
 
 _SLUG = re.compile(r"[^a-z0-9]+")
+_DOCTYPE = re.compile(rb"\A(\xef\xbb\xbf)?\s*<!doctype[^>]*>\s*", re.I)
 #: Media types saved as web pages, and as PDFs.
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 PDF_TYPES = ("application/pdf",)
@@ -80,7 +81,10 @@ def save_page(url: str, data: bytes, media_type: str, folder: str | os.PathLike[
         # ">" escaped: the address cannot end the comment early.
         quoted = quote(url, safe=":/?#[]@!$&'()*+,;=%~")
         ending = ".html"
-        body = f"<!-- saved from url=({len(quoted):04d}){quoted} -->\n".encode() + data
+        line = f"<!-- saved from url=({len(quoted):04d}){quoted} -->\n".encode()
+        doctype = _DOCTYPE.match(data)  # the line goes below it, as browsers write it
+        at = doctype.end() if doctype else 0
+        body = data[:at] + line + data[at:]
     elif media_type in PDF_TYPES or data.startswith(b"%PDF-"):
         ending, body = ".pdf", data
     else:

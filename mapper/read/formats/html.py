@@ -2,10 +2,9 @@
 
 trafilatura keeps the article and drops navigation, ads, "related stories", comments and
 cookie banners; its metadata functions read the title, the site's name and the canonical URL
-from JSON-LD, OpenGraph and meta tags, and htmldate the publication date from the page's own
-markup (JSON-LD ``datePublished``, ``article:published_time``, ``<time>``). Only that
-markup: htmldate's extensive search, which would take any date-like string in the page, is
-off, and the file's own time (the day it was saved) is never used.
+from JSON-LD, OpenGraph and meta tags. The publication date comes from the page's own markup
+only (:mod:`.published`), never from a date in its text, nor the file's time (the day it was
+saved).
 
 The text offsets point into is the extracted text, one paragraph a line, as
 ``mapper parse --with-text`` prints it.
@@ -13,17 +12,18 @@ The text offsets point into is the extracted text, one paragraph a line, as
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
 
 from mapper.errors import ArticleError
 from mapper.read.decoding import blank, decode
 from mapper.read.formats.common import Extracted, one_line, short_title, web_url
+from mapper.read.formats.published import published_date
 from mapper.read.furniture import furniture_spans
 
 # What a browser's "Save as" writes above the page: the address it came from.
 _SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->", re.I)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
 @functools.cache
@@ -43,10 +43,13 @@ def read_html(data: bytes, path: str) -> Extracted:
     import trafilatura
 
     page = decode(data, path)
+    tree = _tree(page, path)
+    # The date first: trafilatura's extraction prunes the tree it is given.
+    date = published_date(tree)
     doc = trafilatura.bare_extraction(
-        page, with_metadata=True, include_comments=False, include_tables=True,
+        tree, with_metadata=True, include_comments=False, include_tables=True,
         include_images=False, include_links=False, favor_precision=True, config=_config(),
-        date_extraction_params={"extensive_search": False, "original_date": True})
+        date_extraction_params={"extensive_search": False})
     text = (doc.text or "") if doc is not None else ""
     if not text.strip():
         raise ArticleError(path, "no article text found in the web page")
@@ -54,17 +57,23 @@ def read_html(data: bytes, path: str) -> Extracted:
     url = web_url(doc.url) or _saved_from(page)
     return Extracted(
         text=blank(text, furniture_spans(text)), title=short_title(title),
-        date=_iso_date(doc.date), outlet=one_line(doc.sitename) or one_line(doc.hostname),
+        date=date, outlet=one_line(doc.sitename) or one_line(doc.hostname),
         url=url)
+
+
+def _tree(page: str, path: str):
+    """The page as one lxml document whatever comes before its ``<html>`` (a comment, an
+    XML declaration lxml refuses in a decoded string)."""
+    import lxml.etree
+    import lxml.html
+
+    try:
+        return lxml.html.document_fromstring(_XML_DECLARATION.sub("", page, count=1))
+    except (ValueError, lxml.etree.LxmlError) as exc:
+        raise ArticleError(path, f"not a web page ({exc})") from None
 
 
 def _saved_from(page: str) -> str:
     found = _SAVED_FROM.search(page[:4096])
     return web_url(found.group(1)) if found else ""
 
-
-def _iso_date(value: object) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(str(value)[:10]) if value else None
-    except ValueError:
-        return None
