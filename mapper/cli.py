@@ -238,7 +238,7 @@ def add(sources: tuple[str, ...], feeds: tuple[str, ...], corpus_dir: Path,
     """
     from mapper.read.feeds import add_entries, feed_entries
     from mapper.read.fetch import Fetcher, is_url
-    from mapper.read.inbox import add_articles, save_page
+    from mapper.read.inbox import add_articles, page_file, save_page
 
     if not sources and not feeds:
         raise click.UsageError("give article files, addresses to fetch, or --feed")
@@ -250,13 +250,14 @@ def add(sources: tuple[str, ...], feeds: tuple[str, ...], corpus_dir: Path,
     messages: list[str] = []
     try:
         # Everything fetched and parsed before anything is written: a failure adds nothing.
-        pages = [fetcher.get(s) for s in sources if is_url(s)]
+        pages = [page_file(page.url, page.data, page.media_type)
+                 for page in (fetcher.get(s) for s in sources if is_url(s))]
         entries = [feed_entries(fetcher.get(f).data if is_url(f) else _read(f), f)
                    for f in feeds]
         copied, present = add_articles(files, corpus_dir)
         messages += [f"added {p}" for p in copied] + [f"already there: {p}" for p in present]
-        for page in pages:
-            path, state = save_page(page.url, page.data, page.media_type, corpus_dir)
+        for name, body in pages:
+            path, state = save_page(name, body, corpus_dir)
             messages.append(f"{state}: {path}" if state != "added" else f"added {path}")
         for feed, found in zip(feeds, entries, strict=True):
             written, known = add_entries(found, corpus_dir)

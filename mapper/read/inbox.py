@@ -57,7 +57,8 @@ def add_articles(files: Sequence[str | os.PathLike[str]], folder: str | os.PathL
         names = ", ".join(str(c) for c in conflicts)
         raise CorpusConflictError(f"not replacing a different article of the same name: {names}"
                                   " (rename the new file)")
-    target.mkdir(parents=True, exist_ok=True)
+    if plan:
+        target.mkdir(parents=True, exist_ok=True)
     for dest, data in plan:
         write_bytes(dest, data)
     return [d for d, _ in plan], present
@@ -67,14 +68,13 @@ def _digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def save_page(url: str, data: bytes, media_type: str, folder: str | os.PathLike[str],
-              ) -> tuple[Path, str]:
-    """Save a page fetched from ``url`` into ``folder`` as the bytes it came as: (path,
-    "added" | "updated" | "already there").
+def page_file(url: str, data: bytes, media_type: str) -> tuple[str, bytes]:
+    """The file name and bytes a page fetched from ``url`` is saved as: the bytes it came
+    as; raises :class:`ArticleError` when it is neither a web page nor a PDF.
 
-    A web page gets, above it, the line a browser's "Save as" writes
+    A web page gets, below its doctype, the line a browser's "Save as" writes
     (``<!-- saved from url=(N)URL -->``), so the reader knows its address even when the
-    page names no canonical URL. Its name is made from the address, so fetching the same
+    page names no canonical URL. The name is made from the address, so fetching the same
     address again replaces the page with its newer version.
     """
     if media_type in HTML_TYPES:
@@ -92,7 +92,13 @@ def save_page(url: str, data: bytes, media_type: str, folder: str | os.PathLike[
     parts = urlsplit(url)
     slug = _SLUG.sub("-", f"{parts.hostname or ''} {parts.path}".lower()).strip("-")
     slug = slug.removesuffix("-html").removesuffix("-htm").removesuffix("-pdf")[:80]
-    path = Path(folder) / f"{slug.rstrip('-') or 'page'}-{_digest(url.encode())[:8]}{ending}"
+    return f"{slug.rstrip('-') or 'page'}-{_digest(url.encode())[:8]}{ending}", body
+
+
+def save_page(name: str, body: bytes, folder: str | os.PathLike[str]) -> tuple[Path, str]:
+    """Write a fetched page (see :func:`page_file`) into ``folder``: (path, "added" |
+    "updated" | "already there")."""
+    path = Path(folder) / name
     if path.is_file():
         if _digest(path.read_bytes()) == _digest(body):
             return path, "already there"
