@@ -6,7 +6,7 @@ from JSON-LD, OpenGraph and meta tags. The publication date comes from the page'
 only (:mod:`.published`), never from a date in its text, nor the file's time (the day it was
 saved).
 
-The text offsets point into is the extracted text, one paragraph a line, as
+The text offsets point into is the extracted text, paragraphs apart by a blank line, as
 ``mapper parse --with-text`` prints it.
 """
 
@@ -23,6 +23,7 @@ from mapper.read.furniture import furniture_spans
 
 # What a browser's "Save as" writes above the page: the address it came from.
 _SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->", re.I)
+_BREAKS = re.compile(r"\s*\n\s*")
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
@@ -50,8 +51,10 @@ def read_html(data: bytes, path: str) -> Extracted:
         tree, with_metadata=True, include_comments=False, include_tables=True,
         include_images=False, include_links=False, favor_precision=True, config=_config(),
         date_extraction_params={"extensive_search": False})
-    text = (doc.text or "") if doc is not None else ""
-    if not text.strip():
+    # A paragraph a line as trafilatura gives it, a blank line between: paragraphs as in
+    # a plain-text article, for the excerpts and the reader alike.
+    text = _BREAKS.sub("\n\n", doc.text or "").strip() if doc is not None else ""
+    if not text:
         raise ArticleError(path, "no article text found in the web page")
     title = one_line(doc.title) or one_line(text.lstrip().split("\n", 1)[0])
     url = web_url(doc.url) or _saved_from(page)

@@ -264,7 +264,7 @@ function mapperPanel(ctx, layers, hooks) {
     var meta = $("mp-reader-meta");
     meta.textContent = about(a) +
       (ctx.partial ? " \u00b7 passages that name places (the corpus is too large to embed whole)" : "");
-    if (a.url) { meta.appendChild(document.createTextNode(" ")); meta.appendChild(original(a)); }
+    if (a.url) meta.appendChild(original(a));
     ctx.byArticle[ai].forEach(function (ex) {
       if (typeof ex.body !== "number") return;  // not a slice of the text: nothing to mark
       for (var k = 0; k + 1 < ex.marks.length; k += 2) {
