@@ -17,7 +17,7 @@ PACKAGE = Path(mapper.__file__).resolve().parent
 ROW_MAKERS = sorted(
     p.relative_to(PACKAGE).as_posix()
     for folder in ("read", "parse", "build", "exports")
-    for p in (PACKAGE / folder).glob("*.py")
+    for p in (PACKAGE / folder).rglob("*.py")
     if p.relative_to(PACKAGE).as_posix() not in UNRELATED
 ) + ["models.py", "render/passages.py"]
 
