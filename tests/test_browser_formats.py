@@ -72,6 +72,15 @@ def test_a_pdf_excerpt_and_a_hostile_page_stay_text(page: Page) -> None:
     report = page.page.locator('#mp-groups .mp-group[data-article="report.pdf"]')
     assert report.locator("p.mp-muted").text_content().startswith("2021-07-14 \u00b7 report.pdf")
     assert report.locator("a").count() == 0  # no URL, no link
+    # Each excerpt of a PDF says its page.
+    assert report.locator(".mp-excerpt .mp-page").all_text_contents() == ["p. 1"]
+    page.js("k => mapper.select(k)", _key(page, "Addis Ababa"))
+    report = page.page.locator('#mp-groups .mp-group[data-article="report.pdf"]')
+    assert report.locator(".mp-excerpt .mp-page").all_text_contents() == ["p. 2"]
+    assert page.page.locator(".mp-page").count() == 1  # only the PDF's excerpts have one
+    shots = os.environ.get("MAPPER_SCREENSHOTS")
+    if shots:
+        page.page.screenshot(path=str(Path(shots) / "panel-pdf.png"))
     page.js("k => mapper.select(k)", _key(page, "Kraków"))
     hostile = page.page.locator('#mp-groups .mp-group[data-article="hostile.html"]')
     hostile.locator("button.mp-read").click()

@@ -188,10 +188,10 @@ def _make_docs(c: sqlite3.Connection, ids: Sequence[str], partial: bool) -> None
             shown[aid].append(row)
         texts = {aid: unpack(blob) for aid, blob in c.execute(
             f"SELECT article_id, text FROM texts WHERE article_id IN ({marks})", chunk)}
-        heads = c.execute(f"SELECT id, title, date, outlet, url FROM articles "
+        heads = c.execute(f"SELECT id, title, date, outlet, url, pages FROM articles "
                           f"WHERE id IN ({marks})", chunk).fetchall()
         docs, fragments = [], []
-        for aid, title, date, outlet, url in heads:
+        for aid, title, date, outlet, url, pages in heads:
             text = texts[aid]
             rows = [(rowid, start, text[start:start + length], marks)
                     for rowid, start, length, marks in shown[aid]]
@@ -200,7 +200,8 @@ def _make_docs(c: sqlite3.Connection, ids: Sequence[str], partial: bool) -> None
                 doc = Document("", [(start, quoted) for _, start, quoted, _ in rows if quoted])
             else:
                 doc = Document(text)
-            docs.append((aid, article_fragment(aid, title, date, doc, outlet, url)))
+            pages = [int(p) for p in pages.split(",")] if pages else []
+            docs.append((aid, article_fragment(aid, title, date, doc, outlet, url, pages)))
             fragments.extend(
                 (excerpt_fragment(doc if quoted else None, start, quoted,
                                   tuple(zip(f[0::2], f[1::2], strict=True))), rowid)

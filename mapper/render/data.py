@@ -24,8 +24,9 @@ PLACE_FIELDS = ("key", "name", "kind", "country", "lat", "lon", "mentions", "n_a
                 "omitted")
 #: Articles carry their id (the path inside the corpus) but not ``Article.path``: a shared
 #: map should not reveal where the corpus sat on the analyst's disk. ``outlet`` and ``url``
-#: (an http(s) address, the only kind the page links to) are left off when both are empty.
-ARTICLE_FIELDS = ("id", "title", "date", "text", "outlet", "url")
+#: (an http(s) address, the only kind the page links to) are left off when both are empty;
+#: ``pages``, a PDF's page starts in its text, when the text is embedded whole.
+ARTICLE_FIELDS = ("id", "title", "date", "text", "outlet", "url", "pages")
 EXCERPT_FIELDS = ("place", "article", "start", "text_or_length", "marks")
 _FIELDS = {"places": PLACE_FIELDS, "articles": ARTICLE_FIELDS, "excerpts": EXCERPT_FIELDS}
 

@@ -160,8 +160,10 @@ def excerpt_fragment(doc: Document | None, start: int, text: str, marks: Marks) 
 
 
 def article_fragment(article_id: str, title: str, date: str | None, doc: Document,
-                     outlet: str = "", url: str = "") -> str:
+                     outlet: str = "", url: str = "", pages: Sequence[int] = ()) -> str:
     """The JSON of an article's row in the payload: id, title, ISO date, embedded text, and
-    the outlet and original URL when the article has them."""
-    return script_json([article_id, title, date, doc.text, *([outlet, url] if outlet or url
-                                                                 else [])])
+    when the article has them its outlet, original URL and (a PDF embedded whole) the
+    offsets in the text where its pages start."""
+    starts = [doc.offset(p) for p in pages] if pages and not doc.partial else []
+    extra = [outlet, url, starts] if starts else [outlet, url] if outlet or url else []
+    return script_json([article_id, title, date, doc.text, *extra])

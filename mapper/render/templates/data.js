@@ -9,7 +9,8 @@ function mapperData() {
   });
   var articles = raw.articles.map(function (r, i) {
     return { i: i, id: r[0], title: r[1] || r[0], date: r[2], text: r[3] || "",
-             outlet: r[4] || "", url: /^https?:\/\//i.test(r[5] || "") ? r[5] : "" };
+             outlet: r[4] || "", url: /^https?:\/\//i.test(r[5] || "") ? r[5] : "",
+             pages: r[6] || [] };
   });
   var excerpts = raw.excerpts.map(function (r) {
     return { place: r[0], article: r[1], start: r[2], body: r[3], marks: r[4] };

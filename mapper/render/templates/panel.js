@@ -24,6 +24,12 @@ function mapperPanel(ctx, layers, hooks) {
     link.rel = "noopener noreferrer";
     return link;
   }
+  /* The page (from 1) of a PDF that offset `at` of its text is on. */
+  function pageOf(a, at) {
+    var n = 0;
+    while (n < a.pages.length && a.pages[n] <= at) n++;
+    return Math.max(n, 1);
+  }
   function hostOf(url) { try { return new URL(url).host; } catch (e) { return url; } }
 
   /* ---------- filters ---------- */
@@ -128,6 +134,9 @@ function mapperPanel(ctx, layers, hooks) {
     g.appendChild(el("p", "mp-muted", about(a)));
     list.sort(function (x, y) { return x.start - y.start; }).forEach(function (ex) {
       var para = el("p", "mp-excerpt");
+      if (a.pages.length && typeof ex.body === "number") {
+        para.appendChild(el("span", "mp-page", "p. " + pageOf(a, ex.start)));
+      }
       dom.appendMarked(para, ctx.excerptText(ex), ex.marks);
       g.appendChild(para);
     });
