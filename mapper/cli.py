@@ -303,7 +303,15 @@ def watch(articles_dir: Path, args: _BuildArgs, debounce: int) -> None:
             click.echo(f"Error: {exc.format_message()}", err=True)
 
     def first() -> None:  # once the folder is watched: what changes while it builds is seen
-        _run_build(articles_dir, args.out_dir, args.options(), quiet=args.quiet)
+        from mapper.errors import NoArticlesError
+
+        try:
+            _run_build(articles_dir, args.out_dir, args.options(), quiet=args.quiet)
+        except click.ClickException as exc:
+            if not isinstance(exc.__cause__, NoArticlesError):
+                raise
+            # A folder to be filled: its first articles make the first map.
+            click.echo(f"Error: {exc.format_message()}", err=True)
         if not args.quiet:
             click.echo(f"watching {articles_dir} (Ctrl-C to stop)")
 

@@ -148,3 +148,29 @@ def test_watch_command_rebuilds_on_a_real_change(tmp_path: Path) -> None:
     text = log.read_text()
     assert proc.returncode == 0, text
     assert "rebuilding" in text and "changes: 1 new" in text and "stopped" in text
+
+
+def test_watching_an_empty_folder_waits_for_its_first_article(tmp_path: Path) -> None:
+    corpus = tmp_path / "inbox"
+    corpus.mkdir()
+    out = tmp_path / "out"
+    log = tmp_path / "watch.log"
+    with log.open("w") as fh:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "mapper.cli", "watch", str(corpus), "--out", str(out),
+             "--debounce", "100"], stdout=fh, stderr=subprocess.STDOUT,
+            env=os.environ | {"PYTHONUNBUFFERED": "1"})
+    try:
+        _wait_for(lambda: "watching" in log.read_text(), 60, "the first build")
+        assert "nothing to map" in log.read_text() and not out.exists()
+        write_articles(corpus, ["oslo.txt"])
+        _wait_for(lambda: (out / "places.geojson").exists() and "Oslo" in place_names(out), 60,
+                  "the first map")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            raise
+    assert proc.returncode == 0, log.read_text()
