@@ -30,6 +30,7 @@ _DATE_HEADER = re.compile(r"[ \t]*date:?[ \t]+(\d{4}-\d{2}-\d{2})(?:[ \t]+|[ \t]
 # "Published: July 16, 2021", "Date - 16 July 2021", "Posted on 2021-07-16 10:30 GMT".
 _DATE_LINE = re.compile(r"[ \t]*(?:date|dated|published|published on|posted|posted on|"
                         r"first published)[ \t]*[:\-\u2013\u2014]?[ \t]+(.{6,80}?)[ \t]*", re.I)
+_DATE_INITIALS = frozenset("dDpPfF")
 _FRONT_MATTER = re.compile(r"---[ \t]*\r?\n(.*?)(?:\r?\n|^)---[ \t]*(?:\r?\n|$)", re.S | re.M)
 _YAML_KEY = re.compile(r"^(title|date|outlet|source|url|link)[ \t]*:[ \t]*(.*?)[ \t]*$",
                        re.M | re.I)
@@ -81,8 +82,11 @@ def _head(text: str, pos: int) -> tuple[str, dt.date | None, list[tuple[int, int
         if seen > HEAD_LINES or (title and date):
             break
         start += pos
+        if title:  # below it, only a date line counts: most lines are told by their start
+            if line.lstrip()[:1] not in _DATE_INITIALS:
+                continue
         # Skip "Advertisement" above the headline and Markdown rules ("---", "***").
-        if is_furniture(line) or _RULE.fullmatch(line):
+        elif is_furniture(line) or _RULE.fullmatch(line):
             continue
         header = _DATE_HEADER.match(line) if seen == 1 or not title else None
         if header and (found := written_date(header.group(1))):
