@@ -236,33 +236,16 @@ def add(sources: tuple[str, ...], feeds: tuple[str, ...], corpus_dir: Path,
 
     Example: mapper add https://example.org/news/story.html --feed feeds/world.xml --to seeds
     """
-    from mapper.read.feeds import add_entries, feed_entries
     from mapper.read.fetch import Fetcher, is_url
-    from mapper.read.inbox import add_articles, page_file, save_page
+    from mapper.read.inbox import put_in
 
     if not sources and not feeds:
         raise click.UsageError("give article files, addresses to fetch, or --feed")
-    files = [Path(s) for s in sources if not is_url(s)]
-    for f in files:
-        if not f.is_file():
+    for f in (s for s in sources if not is_url(s)):
+        if not Path(f).is_file():
             raise click.BadParameter(f"{f}: no such file", param_hint="FILE_OR_URL")
-    fetcher = Fetcher(max_bytes=args.max_bytes)
-    messages: list[str] = []
     try:
-        # Everything fetched and parsed before anything is written: a failure adds nothing.
-        pages = [page_file(page.url, page.data, page.media_type)
-                 for page in (fetcher.get(s) for s in sources if is_url(s))]
-        entries = [feed_entries(fetcher.get(f).data if is_url(f) else _read(f), f)
-                   for f in feeds]
-        copied, present = add_articles(files, corpus_dir)
-        messages += [f"added {p}" for p in copied] + [f"already there: {p}" for p in present]
-        for name, body in pages:
-            path, state = save_page(name, body, corpus_dir)
-            messages.append(f"{state}: {path}" if state != "added" else f"added {path}")
-        for feed, found in zip(feeds, entries, strict=True):
-            written, known = add_entries(found, corpus_dir)
-            messages += [f"added {p}" for p in written]
-            messages.append(f"{feed}: {len(written)} new entries, {known} already added")
+        messages = put_in(corpus_dir, sources, feeds, Fetcher(max_bytes=args.max_bytes))
     except MapperError as exc:
         raise click.ClickException(str(exc)) from exc
     if not args.quiet:
@@ -271,13 +254,6 @@ def add(sources: tuple[str, ...], feeds: tuple[str, ...], corpus_dir: Path,
     result = _run_build(corpus_dir, args.out_dir, args.options(), quiet=args.quiet)
     if result.problems:
         sys.exit(EXIT_SKIPPED)
-
-
-def _read(path: str) -> bytes:
-    try:
-        return Path(path).read_bytes()
-    except OSError as exc:
-        raise click.ClickException(f"{path}: {exc.strerror or exc}") from None
 
 
 @main.command()

@@ -1,5 +1,7 @@
-"""Copy new article files into a corpus folder, never clobbering a different article; save a
-fetched web page or PDF there under a name made from its address."""
+"""Put articles into a corpus folder (``mapper add``): copy article files, never clobbering a
+different article; save a fetched web page or PDF under a name made from its address; write
+a feed's new entries (:mod:`.feeds`). Only :func:`put_in` touches the network, through the
+:class:`~mapper.read.fetch.Fetcher` it is given."""
 
 from __future__ import annotations
 
@@ -13,6 +15,8 @@ from urllib.parse import quote, urlsplit
 from mapper.atomic import write_bytes
 from mapper.errors import ArticleError, CorpusConflictError
 from mapper.read.corpus import EXTENSIONS
+from mapper.read.feeds import add_entries, feed_entries
+from mapper.read.fetch import Fetcher, is_url
 
 _SLUG = re.compile(r"[^a-z0-9]+")
 _DOCTYPE = re.compile(rb"\A(\xef\xbb\xbf)?\s*<!doctype[^>]*>\s*", re.I)
@@ -108,3 +112,33 @@ def save_page(name: str, body: bytes, folder: str | os.PathLike[str]) -> tuple[P
     path.parent.mkdir(parents=True, exist_ok=True)
     write_bytes(path, body)
     return path, state
+
+
+def put_in(folder: str | os.PathLike[str], sources: Sequence[str], feeds: Sequence[str],
+           fetcher: Fetcher) -> list[str]:
+    """Put ``sources`` (article files, or http(s) addresses of pages to fetch) and the new
+    entries of ``feeds`` (files or addresses) into ``folder``; one line per thing done.
+
+    Everything is fetched and parsed before anything is written, and every file checked
+    before any is copied: a failure (a :class:`~mapper.errors.MapperError`) adds nothing.
+    """
+    pages = [page_file(page.url, page.data, page.media_type)
+             for page in (fetcher.get(s) for s in sources if is_url(s))]
+    entries = [feed_entries(fetcher.get(f).data if is_url(f) else _read(f), f) for f in feeds]
+    copied, present = add_articles([s for s in sources if not is_url(s)], folder)
+    done = [f"added {p}" for p in copied] + [f"already there: {p}" for p in present]
+    for name, body in pages:
+        path, state = save_page(name, body, folder)
+        done.append(f"added {path}" if state == "added" else f"{state}: {path}")
+    for feed, found in zip(feeds, entries, strict=True):
+        written, known = add_entries(found, folder)
+        done += [f"added {p}" for p in written]
+        done.append(f"{feed}: {len(written)} new entries, {known} already added")
+    return done
+
+
+def _read(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise ArticleError(path, exc.strerror or str(exc)) from None
