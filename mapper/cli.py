@@ -201,7 +201,8 @@ def build(articles_dir: Path, args: _BuildArgs, scheduler: str | None) -> None:
 
     Only articles that are new or changed since the last build into the same --out folder
     are parsed (the article index, mapper-index.sqlite, remembers the rest). Writes
-    index.html, places.html, places.geojson, mentions.csv, mentions.geojson and places.gpkg.
+    index.html, places.html, places.geojson and places.gpkg (mentions.csv and mentions.geojson
+    with --export).
     Unreadable articles are reported and skipped; the map is still written (exit code 3).
 
     Example: mapper build seeds --out maps && xdg-open maps/index.html
