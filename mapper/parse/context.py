@@ -1,0 +1,113 @@
+"""What an article's clear names say about the others: countries, states, nearby places,
+persons.
+
+Each vote is kept per name, so that a country's name never votes for itself: "Georgia" in "a
+Georgia state trooper said in Atlanta" is pulled by Atlanta towards the US, not by its own
+reading as the country. A town's name keeps its vote: "London" in a story from Washington
+stays the British capital rather than go to London, Ohio.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from mapper.parse.gazetteer import BROAD_KINDS, DEMONYM, Candidate, Gazetteer
+from mapper.parse.recognize import Found
+
+#: How many of the article's places pull on the others.
+MAX_ANCHORS = 30
+#: A town this populous (or a province, a country) is known well enough that a bare
+#: capitalised word before it ("Smart Dubai") does not make it a person's name elsewhere.
+WELL_KNOWN_POPULATION = 50_000
+
+
+@dataclass
+class Votes:
+    """Weights per name key towards something (a country code, a (country, admin1) pair)."""
+
+    by_key: dict[str, Counter[str | tuple[str, str]]] = field(
+        default_factory=lambda: defaultdict(Counter))
+
+    def add(self, key: str, target: str | tuple[str, str], weight: float) -> None:
+        if weight > 0:
+            self.by_key[key][target] += weight
+
+    def shares(self, exclude: str | None = None) -> dict:
+        """Each target's share of the votes of every name but ``exclude``."""
+        total: Counter = Counter()
+        for key, votes in self.by_key.items():
+            if key != exclude:
+                total.update(votes)
+        n = sum(total.values())
+        return {t: v / n for t, v in total.items()} if n else {}
+
+
+@dataclass
+class Context:
+    """The article's votes: countries, states named, states its towns lie in; anchors."""
+
+    countries: Votes
+    #: Names whose best reading is a country: they do not vote for themselves.
+    country_names: set[str]
+    admin1s: set[tuple[str, str]]
+    states: Votes
+    anchors: list[tuple[str, float, float]]
+
+
+CandidatesOf = Callable[[Found], list[Candidate]]
+
+
+def article_context(found: list[Found], cands_of: CandidatesOf, gaz: Gazetteer) -> Context:
+    """The context that the strong names ``found`` make."""
+    countries, states = Votes(), Votes()
+    admin1s: set[tuple[str, str]] = set()
+    country_names: set[str] = set()
+    anchors: dict[str, tuple[str, float, float]] = {}
+    for f in found:
+        c = cands_of(f)
+        best = c[0]
+        kind = gaz.kind(best.place_id)
+        # A name with one clear reading votes fully; an ambiguous one by its margin.
+        margin = 1.0 if len(c) == 1 else min(1.0, (best.prior - c[1].prior) / 2.0)
+        weight = (1.0 if kind == "country" or best.source == DEMONYM else 0.6) * margin
+        cc = gaz.country(best.place_id)
+        if cc:
+            countries.add(f.key, cc, weight)
+        if kind == "country":
+            country_names.add(f.key)
+        if kind == "admin1" and margin > 0.5:
+            admin1s.add((cc, gaz.admin1(best.place_id)))
+        if kind in BROAD_KINDS or best.source == DEMONYM:
+            continue
+        if len(c) == 1 or best.prior - c[1].prior >= 1.0:
+            if cc and kind != "feature":
+                states.add(f.key, (cc, gaz.admin1(best.place_id)), 1.0)
+            if len(anchors) < MAX_ANCHORS:
+                anchors.setdefault(f.key, (f.key, *gaz.latlon(best.place_id)))
+    return Context(countries, country_names, admin1s, states, list(anchors.values()))
+
+
+def persons(found: list[Found], cands_of: CandidatesOf, gaz: Gazetteer) -> set[str]:
+    """Keys that name a person all through the article.
+
+    A real person cue ("Gen.", a known first name, an initial) makes a word a person's name
+    everywhere; a bare capitalised word before it only where the word is not a well-known
+    place ("Ismail Khan" makes "Khan" a person, "Smart Dubai" leaves "Dubai" a city)."""
+    out = set()
+    for f in found:
+        if f.person_cue:
+            out.add(f.key)
+        elif f.person:
+            c = cands_of(f)
+            if not c or not well_known(c[0], gaz):
+                out.add(f.key)
+    return out
+
+
+def well_known(c: Candidate, gaz: Gazetteer) -> bool:
+    """A country, a province, a capital or a town of :data:`WELL_KNOWN_POPULATION`."""
+    kind = gaz.kind(c.place_id)
+    return (kind in BROAD_KINDS or kind == "admin1" or gaz.is_capital(c.place_id)
+            or (kind == "city" and gaz.population(c.place_id) >= WELL_KNOWN_POPULATION))
