@@ -96,8 +96,12 @@ def build_names(rows: list[Row]) -> pa.Table:
             add(form, pid, ASCII)
         for form in r.abbreviations:  # before alternates: the hand-kept form names the key
             add(form, pid, ABBREVIATION)
+        # "Gaza City", "Kuwait City": the name and the word "City" is the name itself.
+        city_form = key(f"{r.name} City") if r.kind == "city" else None
         for alt in r.alternates:
             kind = ABBREVIATION if _ABBREV_LIKE.match(alt) else ALTERNATE
+            if key(alt) == city_form:
+                kind = PRIMARY
             for form in variants(alt):
                 add(form, pid, kind)
         for form in r.demonyms:

@@ -262,8 +262,13 @@ _RIVER_CONTEXT = re.compile(r"\b(?:rivers?|riverbanks?|banks|flows?|flowed|flowi
 #: How far around "the X" a river word is looked for (about a sentence).
 RIVER_CONTEXT_CHARS = 80
 # "JAKARTA -", "KABUL, Afghanistan (AP) —", "WASHINGTON, April 5 (Thomson Reuters) -".
-_DATELINE = re.compile(r"[ \t]*(?:,[ \t]*[\w .,]{1,40}?)?[ \t]*(\([^()\n]{1,40}\))?[ \t]*"
-                       r"[-\u2013\u2014:\"\u201c]")
+# The dash may be "--", an en or em dash, or what is left of Windows-1252's en dash byte
+# (0x96) when it was read as Latin-1 (U+0096) or as broken UTF-8 (U+FFFD).
+_DATELINE = re.compile(r"[ \t]*(,[ \t]*[\w .,]{1,40}?)?[ \t]*(\([^()\n]{1,40}\))?[ \t]*"
+                       r"(?:([-\u2013\u2014\u0096\ufffd])|[:\"\u201c])")
+# "LONDON The Latest on...", "SAN ANTONIO Turner Sports": a capitals-only place that starts
+# a line and runs straight into a sentence.
+_DATELINE_BARE = re.compile(r"[ \t]+[A-Z][a-z]")
 
 
 def find_names(text: str, has_key: Callable[[str], bool], lang: str = "en") -> list[Found]:
@@ -437,8 +442,11 @@ def _allcaps_ok(text: str, start: int, end: int) -> bool:
     line that is all capitals (a headline)."""
     m = _DATELINE.match(text, end)
     # A dateline starts its line, unless an agency's credit marks it ("... Biron. WASHINGTON,
-    # April 5 (Thomson Reuters Foundation) -").
-    if m and (m.group(1) or _first_on_line(text, start)):
+    # April 5 (Thomson Reuters Foundation) -") or a place and a dash follow a headline on the
+    # same line ("Floods hit capital KHARTOUM, Sudan --").
+    if m and (m.group(2) or (m.group(1) and m.group(3)) or _first_on_line(text, start)):
+        return True
+    if _first_on_line(text, start) and _DATELINE_BARE.match(text, end):
         return True
     # Only a short line can be a headline; looking no further keeps one-line articles of
     # megabytes linear.
