@@ -20,6 +20,7 @@ from mapper.parse.gazetteer import (
     ABBREVIATION,
     ALTERNATE,
     BROAD_KINDS,
+    DEMONYM,
     Candidate,
     Gazetteer,
 )
@@ -37,6 +38,8 @@ UNITS = frozenset({"admin1", "admin2"})
 
 def shape(surface: str, f: Found, cands: list[Candidate], gaz: Gazetteer) -> list[Candidate]:
     """The candidates of ``f`` its spelling and cue words permit, best first."""
+    if f.demonym_only:
+        return [c for c in cands if c.source == DEMONYM]
     out = _spelled(surface, f, cands)
     if f.cue == "river":
         return [c for c in out if gaz.kind(c.place_id) == "feature"]

@@ -91,6 +91,7 @@ class Gazetteer:
         self._by_key: dict[str, int] | None = None
         self._lat: np.ndarray | None = None
         self._lon: np.ndarray | None = None
+        self._demonyms: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, folder: str | Path | None = None) -> Gazetteer:
@@ -130,6 +131,9 @@ class Gazetteer:
             nt.column("form").combine_chunks(),
         )
         gaz._folder = folder
+        # Demonym keys, for languages that write them in lowercase ("estadounidenses").
+        demonym = pc.equal(nt.column("source").combine_chunks(), DEMONYM)
+        gaz._demonyms = frozenset(pc.filter(keys, demonym).to_pylist())
         return gaz
 
     def __len__(self) -> int:
@@ -138,6 +142,10 @@ class Gazetteer:
     def has_key(self, key: str) -> bool:
         """True when ``key`` (see :func:`mapper.parse.names.key`) names at least one place."""
         return key in self._keys
+
+    def is_demonym_key(self, key: str) -> bool:
+        """True when ``key`` is a demonym's ("afghans", "estadounidenses")."""
+        return key in self._demonyms
 
     def candidates_for_key(self, key: str) -> list[Candidate]:
         """The places whose names have ``key``, most plausible first (one per place)."""

@@ -28,7 +28,7 @@ class Geoparser:
         """The place mentions of ``text``, in order; ``text[m.start:m.end] == m.surface``."""
         gaz = self.gazetteer
         lang = language(text)
-        found = find_names(text, gaz.has_key, lang)
+        found = find_names(text, gaz.has_key, lang, gaz.is_demonym_key)
         return [
             Mention(article_id, r.found.start, r.found.end, text[r.found.start:r.found.end],
                     self._place(r.place_id), r.score, r.demonym)

@@ -58,7 +58,8 @@ GROUPS = frozenset(
     tehriketaliban""".split()
 )
 
-#: Capitalised words that, following a place name, make it part of an organisation's.
+#: Capitalised words that, following a place name, make it part of an organisation's or a
+#: landmark's name ("Lincoln Home" is a historic site, not the town of Lincoln).
 ORG_SUFFIX = frozenset(
     """University College School Academy Institute Institution Journal Times Post Herald
     Tribune Gazette Chronicle Daily News Press Review Magazine Group Council Committee
@@ -72,6 +73,8 @@ ORG_SUFFIX = frozenset(
     Telecom Center Centre Street Avenue Square Park Road Times Observer Standard Telegraph
     Express Mail Star Sun Guardian Independent Monitor Weekly Bulletin Report Papers
     Cup League Open Marathon Festival Games Olympics Show Fair Week Syndrome Virus
+    Home House Memorial Monument Library Hall Tower Building Plaza Mall Arena Castle Palace
+    Zoo
     """.split()
 )
 
@@ -214,6 +217,9 @@ class Found:
     spelled so is a translation ("Casablanca"), not what the text means."""
     dotted: bool = False
     """Followed by a full stop: "Mass." may be Massachusetts, "Mass" is not."""
+    demonym_only: bool = False
+    """A lowercase word of a language that writes demonyms so ("los estadounidenses", "les
+    Afghans britanniques"): it may only be a demonym."""
     article: bool = False
     """Right after a lowercase "the" ("the Niger", "the Atlantic"): news puts an article
     before rivers, seas, ranges and deserts, seldom before a town."""
@@ -271,12 +277,16 @@ _DATELINE = re.compile(r"[ \t]*(,[ \t]*[\w .,]{1,40}?)?[ \t]*(\([^()\n]{1,40}\))
 _DATELINE_BARE = re.compile(r"[ \t]+[A-Z][a-z]")
 
 
-def find_names(text: str, has_key: Callable[[str], bool], lang: str = "en") -> list[Found]:
+def find_names(text: str, has_key: Callable[[str], bool], lang: str = "en",
+               is_demonym: Callable[[str], bool] | None = None) -> list[Found]:
     """Every place-name candidate in ``text``, left to right, not overlapping.
 
     ``has_key(key)`` tells whether the gazetteer knows a name key; ``lang`` is the text's
-    language (ISO 639-1): the rules that read capitals as names are English's.
+    language (ISO 639-1): the rules that read capitals as names are English's. In other
+    languages a lowercase word is a candidate too when ``is_demonym(key)`` says it is a
+    demonym ("estadounidenses", "britanniques").
     """
+    lowercase_demonyms = is_demonym if lang != "en" else None
     folded = fold(text)
     words = _words(text, folded)
     line_titlecase = _titlecase_lines(text, words)
@@ -286,6 +296,9 @@ def find_names(text: str, has_key: Callable[[str], bool], lang: str = "en") -> l
     while i < n:
         w = words[i]
         if not w.cap:
+            if lowercase_demonyms is not None and lowercase_demonyms(w.folded):
+                found.append(Found(w.start, w.end, w.folded, (w.folded,), False, False, False,
+                                   False, False, False, demonym_only=True))
             i += 1
             continue
         match = _longest_match(text, words, i, has_key)
@@ -383,7 +396,7 @@ def _found(text: str, words: list[_Word], i: int, j: int, key: str,
     article = text[max(0, start - 4):start] == "the "
     return Found(start, end, key, ws, allcaps, initial, titlecase, common, first_name, camel,
                  _cue(text, start, end), org, person, person_cue, continues, shouted, plain,
-                 text[end:end + 1] == ".", article)
+                 dotted=text[end:end + 1] == ".", article=article)
 
 
 def _after_name_part(text: str, words: list[_Word], i: int, titlecase: bool,
