@@ -43,7 +43,7 @@ def shape(surface: str, f: Found, cands: list[Candidate], gaz: Gazetteer) -> lis
     out = _spelled(surface, f, cands)
     if f.cue == "river":
         return [c for c in out if gaz.kind(c.place_id) == "feature"]
-    out = _alternates_yield(out)
+    out = _alternates_yield(out, gaz)
     if f.cue not in UNIT_CUES:
         out = _cities_first(out, gaz)
     if f.article or f.cue == "feature":
@@ -73,14 +73,16 @@ def _spelled(surface: str, f: Found, cands: list[Candidate]) -> list[Candidate]:
     return out
 
 
-def _alternates_yield(cands: list[Candidate]) -> list[Candidate]:
-    """An alternate name ranks below the best place whose own name (or abbreviation) it is."""
+def _alternates_yield(cands: list[Candidate], gaz: Gazetteer) -> list[Candidate]:
+    """An alternate name of a town or province ranks below the best place whose own name
+    (or abbreviation) it is; other names of countries and regions ("the Gulf") keep their
+    rank."""
     own = [c.prior for c in cands if c.source != ALTERNATE]
     if not own:
         return cands
     ceiling = max(own) - YIELD
-    return [replace(c, prior=ceiling) if c.source == ALTERNATE and c.prior > ceiling else c
-            for c in cands]
+    return [replace(c, prior=ceiling) if c.source == ALTERNATE and c.prior > ceiling
+            and gaz.kind(c.place_id) not in BROAD_KINDS else c for c in cands]
 
 
 def _cities_first(cands: list[Candidate], gaz: Gazetteer) -> list[Candidate]:

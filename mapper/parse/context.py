@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from mapper.parse.gazetteer import BROAD_KINDS, DEMONYM, Candidate, Gazetteer
+from mapper.parse.geo import distance_km
 from mapper.parse.recognize import Found
 
 #: How many of the article's places pull on the others.
@@ -69,10 +70,12 @@ def article_context(found: list[Found], cands_of: CandidatesOf, gaz: Gazetteer) 
         c = cands_of(f)
         best = c[0]
         kind = gaz.kind(best.place_id)
-        # A name with one clear reading votes fully; an ambiguous one by its margin.
-        margin = 1.0 if len(c) == 1 else min(1.0, (best.prior - c[1].prior) / 2.0)
-        weight = (1.0 if kind == "country" or best.source == DEMONYM else 0.6) * margin
         cc = gaz.country(best.place_id)
+        # A name with one clear reading votes fully; an ambiguous one by its margin over
+        # the best reading elsewhere (a city and its own district are one country's vote).
+        rival = next((x.prior for x in c[1:] if gaz.country(x.place_id) != cc), None)
+        margin = 1.0 if rival is None else min(1.0, (best.prior - rival) / 2.0)
+        weight = (1.0 if kind == "country" or best.source == DEMONYM else 0.6) * margin
         if cc:
             countries.add(f.key, cc, weight)
         if kind == "country":
@@ -81,12 +84,29 @@ def article_context(found: list[Found], cands_of: CandidatesOf, gaz: Gazetteer) 
             admin1s.add((cc, gaz.admin1(best.place_id)))
         if kind in BROAD_KINDS or best.source == DEMONYM:
             continue
-        if len(c) == 1 or best.prior - c[1].prior >= 1.0:
-            if cc and kind != "feature":
-                states.add(f.key, (cc, gaz.admin1(best.place_id)), 1.0)
+        # Every town counts for its state, clear or not: "Inverness", "Dundee" and
+        # "Stirling" together make a Scottish story, whatever else each could be.
+        if cc and kind != "feature":
+            states.add(f.key, (cc, gaz.admin1(best.place_id)), 1.0)
+        if _clear(c, gaz):
             if len(anchors) < MAX_ANCHORS:
                 anchors.setdefault(f.key, (f.key, *gaz.latlon(best.place_id)))
     return Context(countries, country_names, admin1s, states, list(anchors.values()))
+
+
+#: Readings closer than this to the best one are the same place for pulling others.
+SAME_PLACE_KM = 50.0
+
+
+def _clear(c: list[Candidate], gaz: Gazetteer) -> bool:
+    """Whether the best reading leads every reading elsewhere by a full point."""
+    here = gaz.latlon(c[0].place_id)
+    for x in c[1:]:
+        if c[0].prior - x.prior >= 1.0:
+            return True
+        if distance_km(*here, *gaz.latlon(x.place_id)) > SAME_PLACE_KM:
+            return False
+    return True
 
 
 def persons(found: list[Found], cands_of: CandidatesOf, gaz: Gazetteer) -> set[str]:

@@ -98,6 +98,10 @@ QUALIFIERS = frozenset(
     Nearby Provincial Occupied Metropolitan""".split()
 )
 
+#: Lowercase words that may run on in a landmark's name ("Zaporizhzhia nuclear plant",
+#: "Kandahar airport"): a name only goes over them to reach a longer gazetteer name.
+LANDMARK_LOWER = frozenset("nuclear power plant station airport airfield air base dam".split())
+
 #: Share of a line's longer words that are capitalised in a title-case headline.
 TITLECASE_SHARE = 0.85
 
@@ -113,6 +117,7 @@ CALENDAR = frozenset(
 )
 
 _OF_ORG = re.compile(r"\b([A-Z][a-z]+) of (?:the )?$")
+_SPEECH_AFTER = re.compile(r"[ \t]+(?:said|says|told|added|asked|wrote|explained)\b")
 
 #: Words a common English word needs to reach before it is treated as a word, not a name.
 COMMON_ZIPF = 3.0
@@ -327,17 +332,19 @@ def _longest_match(text: str, words: list[_Word], i: int,
         gap = text[words[k - 1].end:w.start]
         if gap != " " and not _JOIN.fullmatch(gap):
             break
-        if not w.cap and w.folded not in INNER_LOWER:
+        if not w.cap and w.folded not in INNER_LOWER and w.folded not in LANDMARK_LOWER:
             # No name ends on this word or runs over it (see below): stop here, as most
             # capitalised words are followed by an ordinary lowercase one.
             break
         end = k
     for j in range(end, i - 1, -1):
         last = words[j]
-        if not last.cap:
+        landmark = all(x.cap or x.folded in LANDMARK_LOWER or x.folded in INNER_LOWER
+                       for x in words[i + 1:j + 1]) and last.folded in LANDMARK_LOWER
+        if not last.cap and not landmark:
             continue
-        if j > i + 1 and any(not x.cap and x.folded not in INNER_LOWER
-                             for x in words[i + 1:j]):
+        if j > i + 1 and not landmark and any(not x.cap and x.folded not in INNER_LOWER
+                                              for x in words[i + 1:j]):
             continue
         key = last.folded if j == i else key_of_words([x.folded for x in words[i:j + 1]])
         if has_key(key):
@@ -378,6 +385,11 @@ def _found(text: str, words: list[_Word], i: int, j: int, key: str,
         m = _OF_ORG.search(text, max(0, start - 40), start)
         if m and m.group(1) in ORG_SUFFIX:
             org = True
+    # "Nelson said", "..., Florence told reporters": a lone word that starts a clause and
+    # speaks is a person ("police in Perth said" is not).
+    if (lang == "en" and j == i and _SPEECH_AFTER.match(text, end)
+            and (initial or text[max(0, start - 2):start] == ", ")):
+        person = True
     # Outside a dateline or a capitals-only line, an all-caps word can only be a known
     # abbreviation ("US", "UAE", "DPRK"), not an airport code or a shouted word.
     shouted = allcaps and not _allcaps_ok(text, start, end)
@@ -393,7 +405,7 @@ def _found(text: str, words: list[_Word], i: int, j: int, key: str,
     camel = any(not w.isupper() and any(c.isupper() for c in w[1:])
                 for w in re.split(r"[\s.\-'\u2019]+", surface) if w)
     first_name = len(ws) == 1 and is_first_name(ws[0])
-    article = text[max(0, start - 4):start] == "the "
+    article = text[max(0, start - 4):start].lower() == "the "
     return Found(start, end, key, ws, allcaps, initial, titlecase, common, first_name, camel,
                  _cue(text, start, end), org, person, person_cue, continues, shouted, plain,
                  dotted=text[end:end + 1] == ".", article=article)
@@ -444,7 +456,7 @@ def _cue(text: str, start: int, end: int) -> str | None:
         return _CUE_KIND[m.group(1).lower()]
     if _RIVER_BEFORE.search(text, max(0, start - 8), start):
         return "river"
-    if text[max(0, start - 4):start] == "the " and _RIVER_CONTEXT.search(
+    if text[max(0, start - 4):start].lower() == "the " and _RIVER_CONTEXT.search(
             text, max(0, start - RIVER_CONTEXT_CHARS), end + RIVER_CONTEXT_CHARS):
         return "river"
     return None

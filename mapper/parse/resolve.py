@@ -24,8 +24,8 @@ from mapper.parse.recognize import QUALIFIERS, Found
 
 COUNTRY_WEIGHT = 3.0
 ADMIN1_WEIGHT = 0.6
-#: Pull of the states the article's towns lie in, by their share of those towns.
-STATE_WEIGHT = 1.0
+#: Pull of the states the article's other towns lie in, by their share of those towns.
+STATE_WEIGHT = 1.5
 #: Pull towards places near the article's other places, fading out at PROXIMITY_KM.
 PROXIMITY_WEIGHT = 1.0
 PROXIMITY_KM = 300.0
@@ -36,6 +36,9 @@ BIG_POPULATION = 500_000
 #: A town this populous, named by its own name, stands on its own ("Timbuktu", "Bourem"
 #: is not and needs its country named).
 STRONG_POPULATION = 50_000
+#: A city this populous named by a common word or a first name ("Geneva", "Reading") is the
+#: city when a sentence capitalises it in its middle.
+KNOWN_WORD_POPULATION = 150_000
 #: With no other place in the article, a lone town must be this big to count.
 LONE_TOWN_POPULATION = 20_000
 #: How many candidates of each name a "Place, Container" pair tries.
@@ -88,6 +91,8 @@ def resolve(text: str, found: list[Found], gaz: Gazetteer, lang: str = "en") -> 
     ctx = article_context(strong, cands_of, gaz)
     kept = strong + _vouched(by_verdict["weak"], by_verdict["local"], cands_of, ctx, gaz)
     kept.sort(key=lambda f: f.start)
+    # Names the article vouched for vote too when the places are chosen.
+    ctx = article_context(kept, cands_of, gaz)
 
     out: list[Resolved] = []
     chosen = _contained_pairs(text, kept, cands_of, gaz)
@@ -187,13 +192,16 @@ def _verdict(f: Found, best: Candidate, gaz: Gazetteer, person: bool,
     if best.source == ALTERNATE and f.plain:
         return "local"  # "White House" is an alternate name of Casablanca
     if f.common or f.first_name:
-        # "Salt Lake City", "Great Falls": several common words that name a known town.
-        known = (len(f.words) > 1 and (kind == "admin1" or pop >= STRONG_POPULATION)
-                 and not all(w.capitalize() in QUALIFIERS for w in f.words))
+        if f.sentence_initial or f.titlecase_line:
+            return "strong" if big and own_name else "no"
+        # "Salt Lake City", "Great Falls": several common words that name a known town;
+        # "Geneva", "Reading" inside a sentence: a word, or a first name, that names a city
+        # of some size.
+        known = (kind == "admin1" or pop >= (STRONG_POPULATION if len(f.words) > 1
+                                            else KNOWN_WORD_POPULATION)) and not all(
+            w.capitalize() in QUALIFIERS for w in f.words)
         if (big or known) and own_name:
             return "strong"
-        if f.sentence_initial or f.titlecase_line:
-            return "no"
         # "the Orange line", "son James": a word or a first name, unless its province is
         # named too ("Reading, Berkshire").
         return "local"
@@ -222,6 +230,10 @@ def _choose(f: Found, cands: list[Candidate], ctx: Context,
         exclude=f.key if f.key in ctx.country_names else None)
     states = ctx.states.shares(exclude=f.key)
     others = [(lat, lon) for key, lat, lon in ctx.anchors if key != f.key]
+    # Namesakes among towns follow the story's state; a country's name ("China") does not
+    # go to a village of that name because the story is in its state.
+    if gaz.kind(cands[0].place_id) in BROAD_KINDS:
+        states = {}
     for c in cands:
         pid = c.place_id
         cc = gaz.country(pid)

@@ -1,0 +1,296 @@
+"""The examples of issue 14 (geoparsing round 2), each a small article: what a reader must
+see on the map, and what must not be there."""
+
+from __future__ import annotations
+
+import pytest
+
+from mapper.parse.geo import distance_km
+from mapper.parse.geoparse import Geoparser
+
+
+@pytest.fixture(scope="module")
+def parser() -> Geoparser:
+    return Geoparser()
+
+
+def places(parser: Geoparser, text: str) -> dict[str, tuple[str, str, str]]:
+    """surface -> (place name, kind, country) of every mention (the last one wins)."""
+    return {m.surface: (m.place.name, m.place.kind, m.place.country)
+            for m in parser.mentions(text)}
+
+
+def place_of(parser: Geoparser, text: str, surface: str):
+    found = [m.place for m in parser.mentions(text) if m.surface == surface]
+    assert found, f"{surface!r} not found in {text!r}"
+    return found[0]
+
+
+# --- the blunders a reader sees first --------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "surface", "name"), [
+    ("Fishermen on the Niger River said the water was lower than in any year they remember.",
+     "Niger River", "Niger River"),
+    ("Boats carried rice down the Irrawaddy River towards the delta, traders said on Monday.",
+     "Irrawaddy River", "Irrawaddy River"),
+    ("Barges were stuck on the Mississippi River after weeks without rain, officials said.",
+     "Mississippi River", "Mississippi River"),
+    ("Sandbags were piled along the river after the Elbe burst its banks near the old town.",
+     "Elbe", "Elbe"),
+    ("Herders crossed the River Niger at dawn, the regional governor told reporters.",
+     "River Niger", "Niger River"),
+    ("The Niger burst its banks near Mopti, flooding rice fields along the river.",
+     "Niger", "Niger River"),
+])
+def test_rivers_are_rivers_not_countries_states_or_towns(parser, text, surface, name):
+    place = place_of(parser, text, surface)
+    assert (place.name, place.kind) == (name, "feature")
+
+
+def test_a_river_the_gazetteer_lacks_is_left_unresolved(parser):
+    text = "Villagers fished in the Ohio Creek River and the Kansas River every summer here."
+    assert all(m.place.kind == "feature" for m in parser.mentions(text)
+               if m.surface in ("Kansas", "Ohio"))
+
+
+def test_timbuktu_and_vienna(parser):
+    got = places(parser, "Floods hit Vienna and Timbuktu after days of heavy rain, aid "
+                         "agencies said on Tuesday, and more rain is expected this week.")
+    assert got["Vienna"][2] == "AT"
+    assert got["Timbuktu"] == ("Timbuktu", "city", "ML")
+
+
+def test_malian_towns_and_saint_louis(parser):
+    got = places(parser, "Fighting near Bourem and Timbuktu forced thousands to flee, the "
+                         "army of Mali said. In Senegal, Saint-Louis took in some of them.")
+    assert got["Bourem"][2] == got["Timbuktu"][2] == "ML"
+    assert got["Saint-Louis"][:2] == ("Saint-Louis", "city")
+    assert got["Saint-Louis"][2] == "SN"
+
+
+def test_wien_in_a_german_article(parser):
+    text = ("Die Hochwasser in Wien haben viele Menschen obdachlos gemacht. Die Regierung "
+            "sagte am Montag, die Lage in der Hauptstadt sei ernst, und auch in Wien wurde "
+            "der Notstand ausgerufen.")
+    place = place_of(parser, text, "Wien")
+    assert place.country == "AT" and place.kind == "city"
+
+
+@pytest.mark.parametrize("name", ["Mandalay", "Sagaing", "Kunduz", "Herat"])
+def test_city_over_its_region(parser, name):
+    text = f"Fighting reached {name} on Sunday, residents said, and roads out of the town were shut."
+    assert place_of(parser, text, name).kind == "city"
+
+
+def test_region_when_a_cue_says_so(parser):
+    text = "The army pulled out of Herat province on Sunday, residents said by telephone."
+    assert place_of(parser, text, "Herat").kind == "admin1"
+
+
+def test_rafah_in_a_gaza_article(parser):
+    text = ("Israeli strikes hit Gaza City and Khan Younis in the Gaza Strip overnight, and "
+            "aid trucks waited at Rafah, on the border with Egypt, health officials said.")
+    assert place_of(parser, text, "Rafah").country == "PS"
+
+
+def test_lincoln_home_is_not_the_town(parser):
+    text = ("Thousands of visitors toured the Lincoln Home last year, park rangers in "
+            "Springfield, Illinois, said, and the site will stay open through the winter.")
+    assert "Lincoln" not in places(parser, text)
+
+
+# --- recognition: the person filter ------------------------------------------------------
+
+
+def test_a_number_before_a_name_is_no_person_cue(parser):
+    text = ("About 300 Kharkiv residents were evacuated on Friday. Officials said Kharkiv "
+            "was shelled again overnight.")
+    assert [m.surface for m in parser.mentions(text)] == ["Kharkiv", "Kharkiv"]
+
+
+def test_a_capitalised_function_word_is_no_person_cue(parser):
+    text = ("The Kyiv Independent reported that the city of Kyiv had power again on "
+            "Saturday, after strikes on the grid earlier in the week.")
+    assert [m.surface for m in parser.mentions(text)] == ["Kyiv"]
+
+
+def test_a_date_line_is_no_person_cue(parser):
+    text = "date 2021-08-08\n\nHerat: Taliban fighters entered the city on Sunday. Herat fell."
+    got = [m for m in parser.mentions(text) if m.surface == "Herat"]
+    assert len(got) == 2 and got[0].place.country == "AF"
+
+
+def test_a_real_person_cue_still_makes_a_person(parser):
+    text = ("Gen. Frank McKenzie met Ismail Khan on Monday. Khan said the talks went well, "
+            "and McKenzie flew back to Kabul.")
+    assert [m.surface for m in parser.mentions(text)] == ["Kabul"]
+
+
+# --- datelines ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "surface", "country"), [
+    ("Iraqi forces push into the old city MOSUL (Reuters) – Iraqi forces advanced on "
+     "Sunday.", "MOSUL", "IQ"),
+    ("Clashes spread to the capital KHARTOUM, Sudan -- Fighting resumed on Monday.",
+     "KHARTOUM", "SD"),
+    ("BEIRUT (AP) \u0096 A Kurdish militia spokesman said on Friday.", "BEIRUT", "LB"),
+    ("BEIRUT (AP) \ufffd A Kurdish militia spokesman said on Friday.", "BEIRUT", "LB"),
+    ("LONDON The Latest on the nerve agent attack in southern England.", "LONDON", "GB"),
+])
+def test_datelines(parser, text, surface, country):
+    assert place_of(parser, text, surface).country == country
+
+
+# --- name shapes -------------------------------------------------------------------------
+
+
+def test_the_inside_names(parser):
+    got = places(parser, "Troops from the Democratic Republic of the Congo and the "
+                         "Republic of the Congo met at the border on Monday, officials said.")
+    assert got["Democratic Republic of the Congo"][2] == "CD"
+    assert got["Republic of the Congo"][2] == "CG"
+
+
+def test_hyphenated_names_are_not_camel_case(parser):
+    got = places(parser, "Afghan officials in Qala-i-Naw and Pul-e-Khumri said on Monday "
+                         "that the road to Kabul was open again after the floods.")
+    assert got["Qala-i-Naw"][2] == got["Pul-e-Khumri"][2] == "AF"
+
+
+def test_names_made_of_common_words(parser):
+    got = places(parser, "Snow closed schools in Salt Lake City, Grand Rapids and Great "
+                         "Falls on Tuesday, and ships waited in the Sea of Azov for days.")
+    assert got["Salt Lake City"][2] == got["Grand Rapids"][2] == "US"
+    assert got["Great Falls"][2] == "US"
+    assert got["Sea of Azov"][1] == "feature"
+
+
+def test_sentence_initial_a_and_in(parser):
+    text = "A Kurdish militia held the town. In Kabul, officials met on Monday to talk."
+    assert [m.surface for m in parser.mentions(text)] == ["Kurdish", "Kabul"]
+
+
+def test_french_spanish_german_articles(parser):
+    text = ("La police a dit que le maire de Lyon était parti. Le gouvernement a confirmé "
+            "la nouvelle. Les habitants sont inquiets. El presidente y Die Regierung "
+            "parlaient de Lyon pendant des heures.")
+    assert {m.surface for m in parser.mentions(text)} == {"Lyon"}
+
+
+# --- common words against real places ---------------------------------------------------
+
+
+def test_reading_berkshire(parser):
+    text = "Police in Reading, Berkshire, said the station was closed on Saturday evening."
+    place = place_of(parser, text, "Reading")
+    assert (place.country, place.admin1) == ("GB", "ENG")
+
+
+# --- demonyms and exonyms ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "surface", "admin1"), [
+    ("Texans voted on Tuesday, and officials in Austin said turnout was high.", "Texans",
+     "TX"),
+    ("Virginians lined up early at polling places in Richmond on Tuesday.", "Virginians",
+     "VA"),
+    ("A Californian company said it would open an office in Sacramento next year.",
+     "Californian", "CA"),
+])
+def test_demonyms_of_states(parser, text, surface, admin1):
+    place = place_of(parser, text, surface)
+    assert (place.country, place.admin1, place.kind) == ("US", admin1, "admin1")
+
+
+def test_demonyms_and_exonyms_in_other_languages(parser):
+    es = ("Los estadounidenses y los británicos enviaron ayuda a Ucrania. Según el gobierno "
+          "de Estados Unidos, los soldados llegarán la próxima semana a Polonia, donde se "
+          "reunirán con tropas de otros países en la frontera.")
+    fr = ("Les soldats britanniques sont arrivés à Kaboul mardi. Le gouvernement a confirmé "
+          "que les troupes resteront en Afghanistan pendant plusieurs mois, selon les "
+          "responsables de la mission, qui ont aussi parlé de la sécurité des routes.")
+    got_es = places(parser, es)
+    assert got_es["estadounidenses"][2] == got_es["Estados Unidos"][2] == "US"
+    assert got_es["británicos"][2] == "GB"
+    assert places(parser, fr)["britanniques"][2] == "GB"
+
+
+# --- names of groups ---------------------------------------------------------------------
+
+
+def test_groups_are_not_places(parser):
+    text = ("Taliban fighters, Hamas leaders, Hezbollah commanders and Al-Shabaab militants "
+            "were named in the report, which was published in Geneva on Monday.")
+    assert [m.surface for m in parser.mentions(text)] == ["Geneva"]
+
+
+# --- the gazetteer: second-level units, natural features, landmarks ----------------------
+
+
+@pytest.mark.parametrize(("text", "surface", "admin1"), [
+    ("Deputies in Cook County, Illinois, said the roads were icy.", "Cook County", "IL"),
+    ("Johnson County, Kansas, opened two new polling places on Monday.", "Johnson County",
+     "KS"),
+])
+def test_us_counties(parser, text, surface, admin1):
+    place = place_of(parser, text, surface)
+    assert (place.kind, place.country, place.admin1) == ("admin2", "US", admin1)
+
+
+def test_english_counties(parser):
+    got = places(parser, "Flooding closed roads in Kent and Essex, police in England said, "
+                         "and trains from London were cancelled.")
+    assert got["Kent"][1:] == ("admin2", "GB")
+    assert got["Essex"][1:] == ("admin2", "GB")
+
+
+@pytest.mark.parametrize(("text", "surface", "name"), [
+    ("Water levels in Lake Chad have fallen again, scientists said.", "Lake Chad", "Lake Chad"),
+    ("Resistance fighters gathered in the Panjshir Valley north of Kabul.", "Panjshir Valley",
+     "Panjshir Valley"),
+    ("Snow closed the passes of the Hindu Kush for a week.", "Hindu Kush", "Hindu Kush"),
+    ("Pirates attacked a tanker in the Gulf of Aden on Friday.", "Gulf of Aden",
+     "Gulf of Aden"),
+    ("US troops left Bagram Airfield in July, officials said.", "Bagram Airfield",
+     "Bagram Airfield"),
+    ("Engineers repaired a turbine at Kajaki Dam in Helmand.", "Kajaki Dam", "Kajaki Dam"),
+    ("Inspectors visited the Zaporizhzhia nuclear plant on Thursday.",
+     "Zaporizhzhia nuclear plant", "Zaporizhzhia Nuclear Power Plant"),
+])
+def test_natural_features_and_landmarks(parser, text, surface, name):
+    place = place_of(parser, text, surface)
+    assert (place.name, place.kind) == (name, "feature")
+
+
+# --- resolution --------------------------------------------------------------------------
+
+
+def test_a_name_does_not_vote_for_its_own_country(parser):
+    text = ("A Georgia state trooper said in Atlanta that the highway would stay closed "
+            "until Monday.")
+    place = place_of(parser, text, "Georgia")
+    assert (place.kind, place.country) == ("admin1", "US")
+
+
+def test_perth_follows_scotland(parser):
+    text = ("Police in Perth said the A9 from Inverness was closed, and drivers heading to "
+            "Dundee and Stirling should expect delays.")
+    assert place_of(parser, text, "Perth").country == "GB"
+
+
+def test_springfield_follows_illinois(parser):
+    text = ("Lawmakers met in Springfield on Tuesday. The Illinois budget, which leaders in "
+            "Chicago and Peoria support, passed late at night.")
+    place = place_of(parser, text, "Springfield")
+    assert (place.country, place.admin1) == ("US", "IL")
+
+
+def test_a_story_s_towns_pull_namesakes_to_their_state(parser):
+    text = ("Storms hit Peoria, Joliet and Naperville overnight, and a tornado touched down "
+            "near Springfield, forecasters said.")
+    place = place_of(parser, text, "Springfield")
+    assert (place.country, place.admin1) == ("US", "IL")
+    chicago_to_springfield = distance_km(41.85, -87.65, place.lat, place.lon)
+    assert chicago_to_springfield < 400
