@@ -88,9 +88,8 @@ def article_context(found: list[Found], cands_of: CandidatesOf, gaz: Gazetteer) 
         # "Stirling" together make a Scottish story, whatever else each could be.
         if cc and kind != "feature":
             states.add(f.key, (cc, gaz.admin1(best.place_id)), 1.0)
-        if _clear(c, gaz):
-            if len(anchors) < MAX_ANCHORS:
-                anchors.setdefault(f.key, (f.key, *gaz.latlon(best.place_id)))
+        if len(anchors) < MAX_ANCHORS and _clear(c, gaz):
+            anchors.setdefault(f.key, (f.key, *gaz.latlon(best.place_id)))
     return Context(countries, country_names, admin1s, states, list(anchors.values()))
 
 

@@ -123,6 +123,9 @@ _SPEECH_AFTER = re.compile(r"[ \t]+(?:said|says|told|added|asked|wrote|explained
 COMMON_ZIPF = 3.0
 #: The same without a case-keeping dictionary: only the very frequent words.
 OTHER_LANGUAGE_COMMON_ZIPF = 4.5
+#: A word this frequent ("nice", "reading", "mobile") is a word even when a sentence
+#: capitalises it; a rarer one ("geneva") is the city of that name there.
+EVERYDAY_ZIPF = 4.0
 
 
 def _dictionary_words() -> frozenset[str]:
@@ -178,6 +181,12 @@ def is_common_word(word: str, lang: str = "en") -> bool:
     return word in _common_english()
 
 
+@lru_cache(maxsize=200_000)
+def is_everyday_word(word: str, lang: str = "en") -> bool:
+    """A word of everyday language (zipf >= :data:`EVERYDAY_ZIPF`), ``word`` folded."""
+    return _frequencies(lang).get(word, 0.0) >= 10 ** (EVERYDAY_ZIPF - 9)
+
+
 @lru_cache(maxsize=8)
 def _frequencies(lang: str) -> dict[str, float]:
     """wordfreq's word -> frequency table (zipf = log10(frequency) + 9). Looked up directly:
@@ -217,6 +226,11 @@ class Found:
     """Followed by another capitalised word: the start of a longer name ("Sami Hamdi")."""
     shouted: bool = False
     """All capitals outside a dateline or headline: only an abbreviation may match."""
+    speaks: bool = False
+    """A lone word that starts a clause and then speaks ("Nelson said")."""
+    everyday: bool = False
+    """A single word of everyday language ("Nice", "Reading"), not merely in the dictionary
+    ("Geneva")."""
     plain: bool = False
     """Every word of it is a common word, however many ("White House"): an alternate name
     spelled so is a translation ("Casablanca"), not what the text means."""
@@ -386,10 +400,9 @@ def _found(text: str, words: list[_Word], i: int, j: int, key: str,
         if m and m.group(1) in ORG_SUFFIX:
             org = True
     # "Nelson said", "..., Florence told reporters": a lone word that starts a clause and
-    # speaks is a person ("police in Perth said" is not).
-    if (lang == "en" and j == i and _SPEECH_AFTER.match(text, end)
-            and (initial or text[max(0, start - 2):start] == ", ")):
-        person = True
+    # speaks is a person, or a capital for its government ("police in Perth said" is not).
+    speaks = bool(lang == "en" and j == i and _SPEECH_AFTER.match(text, end)
+                  and (initial or text[max(0, start - 2):start] == ", "))
     # Outside a dateline or a capitals-only line, an all-caps word can only be a known
     # abbreviation ("US", "UAE", "DPRK"), not an airport code or a shouted word.
     shouted = allcaps and not _allcaps_ok(text, start, end)
@@ -407,7 +420,8 @@ def _found(text: str, words: list[_Word], i: int, j: int, key: str,
     first_name = len(ws) == 1 and is_first_name(ws[0])
     article = text[max(0, start - 4):start].lower() == "the "
     return Found(start, end, key, ws, allcaps, initial, titlecase, common, first_name, camel,
-                 _cue(text, start, end), org, person, person_cue, continues, shouted, plain,
+                 _cue(text, start, end), org, person, person_cue, continues, shouted, speaks,
+                 len(ws) == 1 and is_everyday_word(ws[0], lang), plain,
                  dotted=text[end:end + 1] == ".", article=article)
 
 

@@ -83,10 +83,14 @@ def resolve(text: str, found: list[Found], gaz: Gazetteer, lang: str = "en") -> 
 
     article_persons = persons(found, cands_of, gaz)
     by_verdict: dict[str, list[Found]] = {"strong": [], "weak": [], "local": [], "no": []}
+    paired = _paired(text, found, cands_of, gaz)
     for f in found:
         c = cands_of(f)
         if c:
-            by_verdict[_verdict(f, c[0], gaz, f.key in article_persons, lang)].append(f)
+            verdict = _verdict(f, c[0], gaz, f.key in article_persons, lang)
+            if verdict in ("weak", "local") and f.start in paired:
+                verdict = "strong"  # "Reading, Berkshire": each vouches for the other
+            by_verdict[verdict].append(f)
     strong = by_verdict["strong"]
     ctx = article_context(strong, cands_of, gaz)
     kept = strong + _vouched(by_verdict["weak"], by_verdict["local"], cands_of, ctx, gaz)
@@ -157,6 +161,22 @@ def _contained_pairs(text: str, found: list[Found], cands_of, gaz: Gazetteer,
     return chosen
 
 
+def _paired(text: str, found: list[Found], cands_of, gaz: Gazetteer) -> set[int]:
+    """Starts of the names in "Place, Container" pairs that some reading makes true."""
+    out: set[int] = set()
+    for p, f in zip(found, found[1:], strict=False):
+        if text[p.end:f.start] not in (", ", ","):
+            continue
+        for cf in cands_of(f)[:PAIR_CANDIDATES]:
+            kind = gaz.kind(cf.place_id)
+            if kind in ("admin1", "admin2") and any(
+                    cp.place_id != cf.place_id and _inside(cp.place_id, cf.place_id, kind, gaz)
+                    for cp in cands_of(p)[:PAIR_CANDIDATES]):
+                out.update((p.start, f.start))
+                break
+    return out
+
+
 def _inside(place: int, container: int, kind: str, gaz: Gazetteer) -> bool:
     if gaz.country(place) != gaz.country(container) or gaz.kind(place) in BROAD_KINDS:
         return False
@@ -187,6 +207,8 @@ def _verdict(f: Found, best: Candidate, gaz: Gazetteer, person: bool,
         return "no"  # "Western officials", "the North": not the Western Region of Uganda
     pop = gaz.population(best.place_id)
     big = _big(best, gaz)
+    if f.speaks and not big:
+        return "no"  # "Nelson said"; "Washington said" is the US government
     # An exonym in the article's own language ("Wien", "Londres") is as good as the name.
     own_name = best.source != ALTERNATE or lang != "en"
     if best.source == ALTERNATE and f.plain:
@@ -198,8 +220,9 @@ def _verdict(f: Found, best: Candidate, gaz: Gazetteer, person: bool,
         # "Geneva", "Reading" inside a sentence: a word, or a first name, that names a city
         # of some size.
         known = (kind == "admin1" or pop >= (STRONG_POPULATION if len(f.words) > 1
-                                            else KNOWN_WORD_POPULATION)) and not all(
-            w.capitalize() in QUALIFIERS for w in f.words)
+                                            else KNOWN_WORD_POPULATION)) and not (
+            (f.everyday and not f.first_name)
+            or all(w.capitalize() in QUALIFIERS for w in f.words))
         if (big or known) and own_name:
             return "strong"
         # "the Orange line", "son James": a word or a first name, unless its province is
@@ -230,9 +253,10 @@ def _choose(f: Found, cands: list[Candidate], ctx: Context,
         exclude=f.key if f.key in ctx.country_names else None)
     states = ctx.states.shares(exclude=f.key)
     others = [(lat, lon) for key, lat, lon in ctx.anchors if key != f.key]
-    # Namesakes among towns follow the story's state; a country's name ("China") does not
-    # go to a village of that name because the story is in its state.
-    if gaz.kind(cands[0].place_id) in BROAD_KINDS:
+    # Namesakes among towns follow the story's state; a country's name ("China") or a
+    # capital's ("Washington") does not go to a village of that name because the story is
+    # in its state.
+    if gaz.kind(cands[0].place_id) in BROAD_KINDS or gaz.is_capital(cands[0].place_id):
         states = {}
     for c in cands:
         pid = c.place_id
@@ -243,7 +267,7 @@ def _choose(f: Found, cands: list[Candidate], ctx: Context,
             lat, lon = gaz.latlon(pid)
             near = min(distance_km(lat, lon, a, b) for a, b in others)
             s += PROXIMITY_WEIGHT * max(0.0, 1.0 - near / PROXIMITY_KM)
-        if kind not in BROAD_KINDS:
+        if kind not in BROAD_KINDS and c.source != ALTERNATE:
             s += STATE_WEIGHT * states.get((cc, gaz.admin1(pid)), 0.0)
         if (cc, gaz.admin1(pid)) in ctx.admin1s and kind != "admin1":
             s += ADMIN1_WEIGHT
