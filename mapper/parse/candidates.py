@@ -15,6 +15,7 @@ spelling and the words around the name narrow and re-rank them:
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import lru_cache
 
 from mapper.parse.gazetteer import (
     ABBREVIATION,
@@ -36,35 +37,47 @@ UNIT_CUES = frozenset({"admin1", "admin2"})
 UNITS = frozenset({"admin1", "admin2"})
 
 
-def shape(surface: str, f: Found, cands: list[Candidate], gaz: Gazetteer) -> list[Candidate]:
-    """The candidates of ``f`` its spelling and cue words permit, best first."""
-    if f.demonym_only:
+def shape(surface: str, f: Found, gaz: Gazetteer) -> list[Candidate]:
+    """The candidates of ``f`` its spelling and cue words permit, best first (do not change
+    the list: it is shared by every name spelled and placed alike)."""
+    return _shape(surface, f.key, f.demonym_only, f.shouted, f.allcaps, f.camel, f.dotted,
+                  f.cue, f.article, gaz)
+
+
+@lru_cache(maxsize=100_000)
+def _shape(surface: str, key: str, demonym_only: bool, shouted: bool, allcaps: bool,
+           camel: bool, dotted: bool, cue: str | None, article: bool,
+           gaz: Gazetteer) -> list[Candidate]:
+    cands = gaz.candidates_for_key(key)
+    if demonym_only:
         return [c for c in cands if c.source == DEMONYM]
-    out = _spelled(surface, f, cands)
-    if f.cue == "river":
+    out = _spelled(surface, cands, shouted=shouted, allcaps=allcaps, camel=camel,
+                   dotted=dotted)
+    if cue == "river":
         return [c for c in out if gaz.kind(c.place_id) == "feature"]
     out = _alternates_yield(out, gaz)
-    if f.cue not in UNIT_CUES:
+    if cue not in UNIT_CUES:
         out = _cities_first(out, gaz)
-    if f.article or f.cue == "feature":
+    if article or cue == "feature":
         out = _features_first(out, gaz)
     return sorted(out, key=lambda c: (-c.prior, c.place_id))
 
 
-def _spelled(surface: str, f: Found, cands: list[Candidate]) -> list[Candidate]:
+def _spelled(surface: str, cands: list[Candidate], *, shouted: bool, allcaps: bool,
+             camel: bool, dotted: bool) -> list[Candidate]:
     """Candidates the surface's spelling permits: an abbreviation ("US") only in its exact
     case, and a short all-caps word only as an abbreviation (not "KBL" the airport)."""
     letters = surface.replace(".", "")
-    short_caps = f.shouted or (f.allcaps and len(letters) <= 3)
+    short_caps = shouted or (allcaps and len(letters) <= 3)
     out = []
     for c in cands:
-        if f.camel and c.form != surface:
+        if camel and c.form != surface:
             continue
         if c.source == ABBREVIATION:
             if c.form.replace(".", "") != letters:
                 continue
             # "Calif.", "Mass.": a short word's abbreviation needs its dot.
-            if c.form.endswith(".") and not surface.endswith(".") and not f.dotted and (
+            if c.form.endswith(".") and not surface.endswith(".") and not dotted and (
                     not letters.isupper()):
                 continue
         elif short_caps:
@@ -81,12 +94,16 @@ def _alternates_yield(cands: list[Candidate], gaz: Gazetteer) -> list[Candidate]
     if not own:
         return cands
     ceiling = max(own) - YIELD
+    if not any(c.source == ALTERNATE and c.prior > ceiling for c in cands):
+        return cands
     return [replace(c, prior=ceiling) if c.source == ALTERNATE and c.prior > ceiling
             and gaz.kind(c.place_id) not in BROAD_KINDS else c for c in cands]
 
 
 def _cities_first(cands: list[Candidate], gaz: Gazetteer) -> list[Candidate]:
     """A province or district ranks below a city of the same name inside it."""
+    if not any(gaz.kind(c.place_id) in UNITS for c in cands):
+        return cands
     cities: dict[tuple[str, str], float] = {}
     for c in cands:
         if gaz.kind(c.place_id) == "city" and (

@@ -30,19 +30,36 @@ class Votes:
 
     by_key: dict[str, Counter[str | tuple[str, str]]] = field(
         default_factory=lambda: defaultdict(Counter))
+    _total: Counter | None = None
+    _sum: float = 0.0
 
     def add(self, key: str, target: str | tuple[str, str], weight: float) -> None:
         if weight > 0:
             self.by_key[key][target] += weight
+            self._total = None
 
-    def shares(self, exclude: str | None = None) -> dict:
-        """Each target's share of the votes of every name but ``exclude``."""
-        total: Counter = Counter()
-        for key, votes in self.by_key.items():
-            if key != exclude:
-                total.update(votes)
-        n = sum(total.values())
+    def _totals(self) -> tuple[Counter, float]:
+        if self._total is None:
+            self._total = Counter()
+            for votes in self.by_key.values():
+                self._total.update(votes)
+            self._sum = sum(self._total.values())
+        return self._total, self._sum
+
+    def shares(self) -> dict:
+        """Each target's share of all the votes."""
+        total, n = self._totals()
         return {t: v / n for t, v in total.items()} if n else {}
+
+    def share(self, target: str | tuple[str, str], exclude: str | None = None) -> float:
+        """``target``'s share of the votes of every name but ``exclude``."""
+        total, n = self._totals()
+        v = total.get(target, 0.0)
+        own = self.by_key.get(exclude) if exclude is not None else None
+        if own:
+            v -= own.get(target, 0.0)
+            n -= sum(own.values())
+        return v / n if n > 1e-9 and v > 1e-9 else 0.0
 
 
 @dataclass
@@ -99,6 +116,8 @@ SAME_PLACE_KM = 50.0
 
 def _clear(c: list[Candidate], gaz: Gazetteer) -> bool:
     """Whether the best reading leads every reading elsewhere by a full point."""
+    if len(c) == 1 or c[0].prior - c[1].prior >= 1.0:
+        return True
     here = gaz.latlon(c[0].place_id)
     for x in c[1:]:
         if c[0].prior - x.prior >= 1.0:

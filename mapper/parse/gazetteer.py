@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -54,9 +54,17 @@ class Candidate:
 
     place_id: int
     source: int
-    form: str
+    row: int
+    """The row of the name index that reached the place."""
     prior: float
     """Context-free plausibility: kind, population, capital, name source."""
+    forms: pa.Array | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def form(self) -> str:
+        """The spelling that reached the place ("U.S.", "Lashkargah"), read on demand:
+        most candidates are ranked and dropped without it."""
+        return self.forms[self.row].as_py() if self.forms is not None else ""
 
 
 class Gazetteer:
@@ -158,7 +166,7 @@ class Gazetteer:
             source = int(self._name_source[row])
             # An alternate spelling is weaker evidence than the place's own name.
             prior = float(self._prior[pid]) - (0.8 if source == ALTERNATE else 0.0)
-            cand = Candidate(pid, source, self._name_form[row].as_py(), prior)
+            cand = Candidate(pid, source, row, prior, self._name_form)
             old = best.get(pid)
             if old is None or cand.prior > old.prior:
                 best[pid] = cand
@@ -229,17 +237,19 @@ class Gazetteer:
 
 
 def _place(gaz: Gazetteer, pid: int) -> Place:
-    row = gaz.row(pid)
+    # Column by column: slicing the table into a row dict costs several times more.
+    table = gaz._table
+    lat, lon = gaz.latlon(pid)
     return Place(
-        key=row["key"],
-        name=row["name"],
-        kind=row["kind"],
-        country=row["country"],
-        lat=float(row["lat"]),
-        lon=float(row["lon"]),
-        geonameid=int(row["geonameid"]) or None,
-        admin1=row["admin1"],
-        population=int(row["population"]),
+        key=table.column("key")[pid].as_py(),
+        name=table.column("name")[pid].as_py(),
+        kind=gaz.kind(pid),
+        country=gaz.country(pid),
+        lat=lat,
+        lon=lon,
+        geonameid=int(table.column("geonameid")[pid].as_py()) or None,
+        admin1=gaz.admin1(pid),
+        population=gaz.population(pid),
     )
 
 

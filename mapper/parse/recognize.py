@@ -117,6 +117,7 @@ CALENDAR = frozenset(
 )
 
 _OF_ORG = re.compile(r"\b([A-Z][a-z]+) of (?:the )?$")
+_NAME_PARTS = re.compile(r"[\s.\-'\u2019]+")
 _SPEECH_AFTER = re.compile(r"[ \t]+(?:said|says|told|added|asked|wrote|explained)\b")
 
 #: Words a common English word needs to reach before it is treated as a word, not a name.
@@ -278,8 +279,6 @@ _CUE_BEFORE = re.compile(r"\b(province|district|city|town|county|state|region) o
 _CUE_KIND = {"province": "admin1", "state": "admin1", "region": "admin1",
              "district": "admin2", "county": "admin2", "city": "city", "town": "city",
              "river": "river", "valley": "feature"}
-# "River Niger", "the river Elbe".
-_RIVER_BEFORE = re.compile(r"\b[Rr]iver[ \t]+$")
 # Words that put "the X" in a river's context: "the Elbe burst its banks".
 _RIVER_CONTEXT = re.compile(r"\b(?:rivers?|riverbanks?|banks|flows?|flowed|flowing|upstream|"
                             r"downstream|tributar(?:y|ies)|estuary|delta|water levels?|"
@@ -327,7 +326,8 @@ def find_names(text: str, has_key: Callable[[str], bool], lang: str = "en",
             i += 1
             continue
         j, key = match
-        if key in GROUPS or all(x.folded in FUNCTION_WORDS for x in words[i:j + 1]):
+        if key in GROUPS or (w.folded in FUNCTION_WORDS and all(
+                x.folded in FUNCTION_WORDS for x in words[i + 1:j + 1])):
             i += 1
             continue
         f = _found(text, words, i, j, key, line_titlecase, lang, newlines, has_key)
@@ -353,8 +353,9 @@ def _longest_match(text: str, words: list[_Word], i: int,
         end = k
     for j in range(end, i - 1, -1):
         last = words[j]
-        landmark = all(x.cap or x.folded in LANDMARK_LOWER or x.folded in INNER_LOWER
-                       for x in words[i + 1:j + 1]) and last.folded in LANDMARK_LOWER
+        landmark = not last.cap and last.folded in LANDMARK_LOWER and all(
+            x.cap or x.folded in LANDMARK_LOWER or x.folded in INNER_LOWER
+            for x in words[i + 1:j + 1])
         if not last.cap and not landmark:
             continue
         if j > i + 1 and not landmark and any(not x.cap and x.folded not in INNER_LOWER
@@ -401,8 +402,8 @@ def _found(text: str, words: list[_Word], i: int, j: int, key: str,
             org = True
     # "Nelson said", "..., Florence told reporters": a lone word that starts a clause and
     # speaks is a person, or a capital for its government ("police in Perth said" is not).
-    speaks = bool(lang == "en" and j == i and _SPEECH_AFTER.match(text, end)
-                  and (initial or text[max(0, start - 2):start] == ", "))
+    speaks = bool(j == i and lang == "en" and (initial or text[start - 2:start] == ", ")
+                  and _SPEECH_AFTER.match(text, end))
     # Outside a dateline or a capitals-only line, an all-caps word can only be a known
     # abbreviation ("US", "UAE", "DPRK"), not an airport code or a shouted word.
     shouted = allcaps and not _allcaps_ok(text, start, end)
@@ -415,13 +416,15 @@ def _found(text: str, words: list[_Word], i: int, j: int, key: str,
     surface = text[start:end]
     # Capitals inside a word ("MoD", "McKenzie"), not after a hyphen or an apostrophe
     # ("Qala-i-Naw", "Pul-e-Khumri", "Côte d'Ivoire").
-    camel = any(not w.isupper() and any(c.isupper() for c in w[1:])
-                for w in re.split(r"[\s.\-'\u2019]+", surface) if w)
+    camel = sum(c.isupper() for c in surface) > len(ws) and any(
+        not w.isupper() and any(c.isupper() for c in w[1:])
+        for w in _NAME_PARTS.split(surface) if w)
     first_name = len(ws) == 1 and is_first_name(ws[0])
     article = text[max(0, start - 4):start].lower() == "the "
     return Found(start, end, key, ws, allcaps, initial, titlecase, common, first_name, camel,
                  _cue(text, start, end), org, person, person_cue, continues, shouted, speaks,
-                 len(ws) == 1 and is_everyday_word(ws[0], lang), plain,
+                 len(ws) == 1 and (common or first_name) and is_everyday_word(ws[0], lang),
+                 plain,
                  dotted=text[end:end + 1] == ".", article=article)
 
 
@@ -468,7 +471,7 @@ def _cue(text: str, start: int, end: int) -> str | None:
     m = _CUE_BEFORE.search(text, max(0, start - 20), start)
     if m:
         return _CUE_KIND[m.group(1).lower()]
-    if _RIVER_BEFORE.search(text, max(0, start - 8), start):
+    if text[max(0, start - 6):start].lower() == "river ":
         return "river"
     if text[max(0, start - 4):start].lower() == "the " and _RIVER_CONTEXT.search(
             text, max(0, start - RIVER_CONTEXT_CHARS), end + RIVER_CONTEXT_CHARS):

@@ -29,6 +29,9 @@ STATE_WEIGHT = 1.5
 #: Pull towards places near the article's other places, fading out at PROXIMITY_KM.
 PROXIMITY_WEIGHT = 1.0
 PROXIMITY_KM = 300.0
+#: How many of a name's most plausible readings the nearness to other places is measured
+#: for (a name like "Springfield" has dozens).
+PROXIMITY_CANDIDATES = 30
 CUE_WEIGHT = 3.0
 #: A place this populous (or a capital) is known well enough to stand on its own even when
 #: its name is a common word ("Washington", "Nice" is not).
@@ -73,13 +76,16 @@ def _ck(text: str, f: Found) -> CandidateKey:
 def resolve(text: str, found: list[Found], gaz: Gazetteer, lang: str = "en") -> list[Resolved]:
     """Pick one place for each recognised name; drop names that are not places after all."""
     cands: dict[CandidateKey, list[Candidate]] = {}
+    per_found: dict[int, list[Candidate]] = {}
     for f in found:
         ck = _ck(text, f)
-        if ck not in cands:
-            cands[ck] = shape(ck[1], f, gaz.candidates_for_key(f.key), gaz)
+        c = cands.get(ck)
+        if c is None:
+            c = cands[ck] = shape(ck[1], f, gaz)
+        per_found[id(f)] = c
 
     def cands_of(f: Found) -> list[Candidate]:
-        return cands[_ck(text, f)]
+        return per_found[id(f)]
 
     article_persons = persons(found, cands_of, gaz)
     by_verdict: dict[str, list[Found]] = {"strong": [], "weak": [], "local": [], "no": []}
@@ -93,10 +99,10 @@ def resolve(text: str, found: list[Found], gaz: Gazetteer, lang: str = "en") -> 
             by_verdict[verdict].append(f)
     strong = by_verdict["strong"]
     ctx = article_context(strong, cands_of, gaz)
-    kept = strong + _vouched(by_verdict["weak"], by_verdict["local"], cands_of, ctx, gaz)
-    kept.sort(key=lambda f: f.start)
-    # Names the article vouched for vote too when the places are chosen.
-    ctx = article_context(kept, cands_of, gaz)
+    vouched = _vouched(by_verdict["weak"], by_verdict["local"], cands_of, ctx, gaz)
+    kept = sorted(strong + vouched, key=lambda f: f.start)
+    if vouched:  # names the article vouched for vote too when the places are chosen
+        ctx = article_context(kept, cands_of, gaz)
 
     out: list[Resolved] = []
     chosen = _contained_pairs(text, kept, cands_of, gaz)
@@ -249,26 +255,25 @@ def _choose(f: Found, cands: list[Candidate], ctx: Context,
             gaz: Gazetteer) -> tuple[int, float, bool]:
     scored = []
     # "Georgia" is not pulled to the country by its own reading as the country.
-    countries = ctx.countries.shares(
-        exclude=f.key if f.key in ctx.country_names else None)
-    states = ctx.states.shares(exclude=f.key)
+    own_country = f.key if f.key in ctx.country_names else None
     others = [(lat, lon) for key, lat, lon in ctx.anchors if key != f.key]
     # Namesakes among towns follow the story's state; a country's name ("China") or a
     # capital's ("Washington") does not go to a village of that name because the story is
     # in its state.
-    if gaz.kind(cands[0].place_id) in BROAD_KINDS or gaz.is_capital(cands[0].place_id):
-        states = {}
-    for c in cands:
+    pull_state = not (gaz.kind(cands[0].place_id) in BROAD_KINDS
+                      or gaz.is_capital(cands[0].place_id))
+    for rank, c in enumerate(cands):
         pid = c.place_id
         cc = gaz.country(pid)
         kind = gaz.kind(pid)
-        s = c.prior + COUNTRY_WEIGHT * countries.get(cc, 0.0)
-        if others and len(cands) > 1 and kind not in BROAD_KINDS:
+        s = c.prior + COUNTRY_WEIGHT * ctx.countries.share(cc, own_country)
+        if others and len(cands) > 1 and rank < PROXIMITY_CANDIDATES and (
+                kind not in BROAD_KINDS):
             lat, lon = gaz.latlon(pid)
             near = min(distance_km(lat, lon, a, b) for a, b in others)
             s += PROXIMITY_WEIGHT * max(0.0, 1.0 - near / PROXIMITY_KM)
-        if kind not in BROAD_KINDS and c.source != ALTERNATE:
-            s += STATE_WEIGHT * states.get((cc, gaz.admin1(pid)), 0.0)
+        if pull_state and kind not in BROAD_KINDS and c.source != ALTERNATE:
+            s += STATE_WEIGHT * ctx.states.share((cc, gaz.admin1(pid)), f.key)
         if (cc, gaz.admin1(pid)) in ctx.admin1s and kind != "admin1":
             s += ADMIN1_WEIGHT
         if f.cue and kind == f.cue:
