@@ -10,13 +10,14 @@ from typing import TYPE_CHECKING
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from mapper.parse import spellings
 from mapper.parse.names import key, variants
 
 if TYPE_CHECKING:
     from build import Row
 
 #: Name-index ``source`` codes (lower wins when a key reaches a place twice).
-PRIMARY, ASCII, ALTERNATE, ABBREVIATION, DEMONYM = range(5)
+PRIMARY, ASCII, ALTERNATE, ABBREVIATION, DEMONYM, SOUND = range(6)
 
 # Press abbreviations: "UAE", "DPRK", "U.S.", "D.R.C.", and dotted short words ("Calif.",
 # "Miss.", which Natural Earth lists among US states' alternate names).
@@ -81,8 +82,8 @@ def build_names(rows: list[Row]) -> pa.Table:
     """names.parquet: (key, place) pairs with the best-ranked form that produced each key."""
     best: dict[tuple[str, int], tuple[int, str]] = {}
 
-    def add(form: str, place_id: int, source: int) -> None:
-        k = key(form)
+    def add(form: str, place_id: int, source: int, k: str | None = None) -> None:
+        k = key(form) if k is None else k
         if not k:
             return
         seen = best.get((k, place_id))
@@ -106,6 +107,10 @@ def build_names(rows: list[Row]) -> pa.Table:
                 add(form, pid, kind)
         for form in r.demonyms:
             add(form, pid, DEMONYM)
+        if spellings.indexed(r.kind, r.country, r.population):
+            sound = spellings.sound_key(r.name)
+            if len(sound) >= spellings.MIN_KEY:
+                add(r.name, pid, SOUND, spellings.PREFIX + sound)
     items = sorted(best.items())
     return pa.table({
         "key": [k for (k, _), _ in items], "place_id": [p for (_, p), _ in items],

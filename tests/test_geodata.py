@@ -103,7 +103,7 @@ def test_names_schema_sorted_and_unique(names: pa.Table, places: pa.Table) -> No
     assert not ((keys[1:] == keys[:-1]) & (pids[1:] == pids[:-1])).any()  # unique pairs
     assert pc.min(pc.utf8_length(names["key"])).as_py() > 0
     assert pids.min() >= 0 and pids.max() < places.num_rows
-    assert set(pc.unique(names["source"]).to_pylist()) == {0, 1, 2, 3, 4}
+    assert set(pc.unique(names["source"]).to_pylist()) == {0, 1, 2, 3, 4, 5}
 
 
 def _one(hits, **want) -> dict:

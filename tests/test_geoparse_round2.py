@@ -294,3 +294,28 @@ def test_a_story_s_towns_pull_namesakes_to_their_state(parser):
     assert (place.country, place.admin1) == ("US", "IL")
     chicago_to_springfield = distance_km(41.85, -87.65, place.lat, place.lon)
     assert chicago_to_springfield < 400
+
+
+# --- transliteration variants ------------------------------------------------------------
+
+
+def test_transliteration_variants_of_the_article_s_country(parser):
+    text = ("Taliban fighters took Laschkar Gah, the capital of Helmand, and Schiberghan in "
+            "Jowzjan on Friday. Afghan officials in Kabul said Taluqan and Zarandj were also "
+            "under attack, and Shibirghan was surrounded.")
+    got = places(parser, text)
+    assert got["Laschkar Gah"] == ("Lashkar Gāh", "city", "AF")
+    assert got["Schiberghan"][:2] == got["Shibirghan"][:2] == ("Shibirghān", "city")
+    assert got["Taluqan"][2] == got["Zarandj"][2] == "AF"
+
+
+def test_a_surname_is_no_transliteration_variant(parser):
+    text = ("Russian troops moved near Pskov and Novgorod, the Kremlin said. Dmitry Peskov "
+            "told reporters in Moscow that Peskov would not comment on Russia's plans.")
+    assert "Peskov" not in places(parser, text)
+
+
+def test_variants_are_not_tried_outside_the_article_s_country(parser):
+    text = ("Officials in Texas and Oklahoma said Schiberghan, a consultant, would visit "
+            "Dallas and Houston next week.")
+    assert "Schiberghan" not in places(parser, text)

@@ -44,7 +44,7 @@ def shape(surface: str, f: Found, gaz: Gazetteer) -> list[Candidate]:
                   f.cue, f.article, gaz)
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=16_384)
 def _shape(surface: str, key: str, demonym_only: bool, shouted: bool, allcaps: bool,
            camel: bool, dotted: bool, cue: str | None, article: bool,
            gaz: Gazetteer) -> list[Candidate]:
