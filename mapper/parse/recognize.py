@@ -376,9 +376,11 @@ def _found(text: str, words: list[_Word], i: int, j: int, key: str,
     if end - last.start == 1 and text[end:end + 1] == "." and text[end - 2:end - 1] == ".":
         end += 1
     span_words = words[i:j + 1]
-    allcaps = all(x.upper or (x.end - x.start == 1 and text[x.start].isupper())
-                  for x in span_words) and any(x.upper for x in span_words) or (
-        len(span_words) > 1 and all(text[x.start:x.end].isupper() for x in span_words))
+    # Most names start with a word that is not in capitals: no need to look further.
+    allcaps = (first.upper or first.end - first.start == 1) and (
+        all(x.upper or (x.end - x.start == 1 and text[x.start].isupper())
+            for x in span_words) and any(x.upper for x in span_words) or (
+            len(span_words) > 1 and all(text[x.start:x.end].isupper() for x in span_words)))
     titlecase = line_titlecase.get(_line_start(text, start, newlines), False)
     initial = _sentence_initial(text, start)
 
