@@ -65,3 +65,7 @@ class OnlineGeocoderError(MapperError, ValueError):
 class MapperWarning(UserWarning):
     """Something the user should know, that did not stop the work: an index rebuilt,
     an online lookup that failed (its name is left unresolved)."""
+
+
+class BuildLockedError(MapperError, BlockingIOError):
+    """Another build is writing the same output folder (and the caller would not wait)."""

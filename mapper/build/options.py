@@ -37,5 +37,10 @@ class BuildOptions:
     gazetteer: Gazetteer | None = field(default=None, compare=False)
     """The gazetteer to parse with (None: the embedded one)."""
     progress: Progress | None = field(default=None, compare=False)
+    wait: bool = True
+    """Wait while another build writes the same output folder (False: raise
+    :class:`~mapper.errors.BuildLockedError`; see :mod:`mapper.build.lock`)."""
+    waiting: Callable[[str], None] | None = field(default=None, compare=False)
+    """Told (once, with a message) when the build waits for another one."""
     timings: dict[str, float] | None = field(default=None, compare=False)
     """When given, receives seconds per stage (for the benchmark)."""

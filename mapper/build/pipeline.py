@@ -24,9 +24,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mapper import hooks
 from mapper.atomic import remove_stale
 from mapper.build.fingerprint import fingerprint
 from mapper.build.index import INDEX_NAME, ArticleIndex, discard_index
+from mapper.build.lock import holding
 from mapper.build.mapview import MapView
 from mapper.build.options import BuildOptions
 from mapper.build.parsing import parse_changes, warn
@@ -88,22 +90,26 @@ def build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str],
     killed build leaves the previous map as it was and a usable index.
     """
     options = dataclasses.replace(options or BuildOptions(), **settings)
-    with fewer_collections():
+    articles_dir, out = Path(articles_dir), Path(out_dir)
+    new_out = not out.exists()
+    out.mkdir(parents=True, exist_ok=True)
+    with fewer_collections(), holding(out, wait=options.wait, waiting=options.waiting):
         try:
-            return _build(Path(articles_dir), Path(out_dir), options)
+            return _build(articles_dir, out, options, new_out)
         except IndexCorruptError as exc:
             # Found damaged while in use: the index only holds derived data, start again.
             message = f"article index rebuilt from scratch: {exc}"
-            discard_index(Path(out_dir) / INDEX_NAME)
-            result = _build(Path(articles_dir), Path(out_dir), options)
+            discard_index(out / INDEX_NAME)
+            result = _build(articles_dir, out, options)
         warnings.warn(message, MapperWarning, stacklevel=2)
         return dataclasses.replace(result, warnings=(message, *result.warnings))
 
 
-def _build(articles_dir: Path, out: Path, options: BuildOptions) -> BuildResult:
+def _build(articles_dir: Path, out: Path, options: BuildOptions, new_out: bool = False,
+           ) -> BuildResult:
+    """The build, ``out`` held; ``new_out``: the build made the folder (and removes it if
+    there is nothing to map)."""
     lap = Laps(options.timings)
-    new_out = not out.exists()
-    out.mkdir(parents=True, exist_ok=True)
     remove_stale(out)
     # The gazetteer, the parser's word lists and the basemap's polygons load in threads
     # while the index is opened and the folder scanned (much of it in C: Parquet, GEOS).
@@ -136,6 +142,7 @@ def _steps(articles_dir: Path, out: Path, options: BuildOptions, loader: ThreadP
                         "or ask for them with --export)")
     with index, Spool(out) as spool:
         todo = plan(index, articles_dir, out, options.max_bytes, written)
+        hooks.reached("planned")
         if not todo.present:  # before anything changes: the map on disk stays as it was
             raise _nothing_to_map(articles_dir, todo.problems, todo.ignored)
         index.set_stats(todo.stats)
