@@ -26,7 +26,7 @@ from pathlib import Path
 
 from mapper import hooks
 from mapper.atomic import remove_stale
-from mapper.build.fingerprint import fingerprint
+from mapper.build.fingerprint import exports_damage, fingerprint
 from mapper.build.index import INDEX_NAME, ArticleIndex, discard_index
 from mapper.build.lock import holding
 from mapper.build.mapview import MapView
@@ -133,6 +133,8 @@ def _steps(articles_dir: Path, out: Path, options: BuildOptions, loader: ThreadP
     index, reason = ArticleIndex.open(out / INDEX_NAME,
                                       fingerprint(options.gazetteer or geodata_dir(), online))
     written = exports_to_write(out, options.exports)
+    for name, how in exports_damage(index.meta("exports"), out, written).items():
+        warn(notes, f"{out / name} {how}; written again from the article index")
     if reason:
         warn(notes, f"article index {index.path} rebuilt from scratch: {reason}")
         kept = [n for n in written if n in MENTION_FILES and n not in options.exports]
