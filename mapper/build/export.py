@@ -8,6 +8,7 @@ import os
 import tempfile
 from pathlib import Path
 
+from mapper import journal
 from mapper.build.index import INDEX_NAME, ArticleIndex
 from mapper.build.lock import holding
 from mapper.build.mapview import MapView
@@ -32,6 +33,7 @@ def export(map_dir: str | os.PathLike[str], fmt: str, dest: str | os.PathLike[st
           ArticleIndex.open_built(map_dir / INDEX_NAME) as index,
           tempfile.TemporaryDirectory(dir=dest.parent, prefix=".mapper-export-") as tmp,
           Spool(Path(tmp)) as spool):
+        journal.recover(map_dir)  # a build killed while committing: its set made whole
         layout = index.layout()
         for stored in index.stored(aid for aid, _, _ in layout):
             rec = make_record(stored.article, stored.mentions, stored.unresolved,

@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mapper import hooks
+from mapper import hooks, journal
 from mapper.atomic import remove_stale
 from mapper.build.fingerprint import exports_damage, fingerprint
 from mapper.build.index import INDEX_NAME, ArticleIndex, discard_index
@@ -110,13 +110,16 @@ def _build(articles_dir: Path, out: Path, options: BuildOptions, new_out: bool =
     """The build, ``out`` held; ``new_out``: the build made the folder (and removes it if
     there is nothing to map)."""
     lap = Laps(options.timings)
-    remove_stale(out)
+    # This build holds the folder: what a killed one left is finished or undone, and its
+    # temporary files go.
+    recovered = journal.recover(out)
+    remove_stale(out, older_than=0)
     # The gazetteer, the parser's word lists and the basemap's polygons load in threads
     # while the index is opened and the folder scanned (much of it in C: Parquet, GEOS).
     loader = ThreadPoolExecutor(2, thread_name_prefix="mapper-load")
     loading = [loader.submit(_ready_parser, options.gazetteer), loader.submit(preload)]
     try:
-        return _steps(articles_dir, out, options, loader, loading, lap)
+        return _steps(articles_dir, out, options, loader, loading, lap, recovered)
     except NoArticlesError:
         if new_out:  # nothing to show: no folder left holding only an empty index
             shutil.rmtree(out, ignore_errors=True)
@@ -126,9 +129,13 @@ def _build(articles_dir: Path, out: Path, options: BuildOptions, new_out: bool =
 
 
 def _steps(articles_dir: Path, out: Path, options: BuildOptions, loader: ThreadPoolExecutor,
-           loading: list[futures.Future], lap: Laps) -> BuildResult:
-    """:func:`_build` once the gazetteer and the basemap are ``loading``."""
+           loading: list[futures.Future], lap: Laps, recovered: str | None,
+           ) -> BuildResult:
+    """:func:`_build` once the gazetteer and the basemap are ``loading``; ``recovered``:
+    what was done to the commit of a killed build (see :mod:`mapper.journal`)."""
     notes: list[str] = []
+    if recovered:
+        warn(notes, recovered)
     online = options.online.identity if options.online else ""
     index, reason = ArticleIndex.open(out / INDEX_NAME,
                                       fingerprint(options.gazetteer or geodata_dir(), online))

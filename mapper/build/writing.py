@@ -18,7 +18,7 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from mapper import exports
+from mapper import exports, journal
 from mapper.atomic import Batch
 from mapper.build.background import Job, Receive
 from mapper.build.fingerprint import exports_fresh, exports_stamp, map_stamp, shown_stamp
@@ -90,6 +90,7 @@ def write_outputs(index: ArticleIndex, plan: Plan, parsed: Parsed, removed: list
                  fork=plan.previous is not None or not what.export,
                  ) if what.export or what.draw else None
     page = Batch(flush_on_commit=True)  # its fsync after theirs, not behind them
+    handed: list[tuple[str, Path]] = []
     try:
         came, left = _refresh(index, view, plan, parsed, removed, what)
         lap("index")
@@ -100,7 +101,14 @@ def write_outputs(index: ArticleIndex, plan: Plan, parsed: Parsed, removed: list
             draw_map(view, places, out, title=options.title, cap=what.cap,
                      partial=what.partial, batch=page, lap=lap)
         if beside is not None:
-            beside.send(_COMMIT)  # all is written: the exports go in place, then the map
+            # All is written: it puts the whole set in place, the exports, then the map.
+            handed = page.take()
+            # Until the stamps are recorded again, the files on disk are of no known build:
+            # one killed while committing must not have its new files taken for damage.
+            for key, written in (("exports", what.export), ("map", what.draw)):
+                if written:
+                    index.set_meta(key, "")
+            beside.send((_COMMIT, handed))
             beside.result()
             lap("write")
     except BaseException:
@@ -109,6 +117,10 @@ def write_outputs(index: ArticleIndex, plan: Plan, parsed: Parsed, removed: list
             beside.close()
             with contextlib.suppress(Exception):
                 beside.result()
+        with contextlib.suppress(OSError):  # else the next build does it
+            journal.recover(out)  # a commit cut short: finished, or undone, as a whole
+        for tmp, _ in handed:
+            Path(tmp).unlink(missing_ok=True)
         raise
     page.commit()
     lap("render")
@@ -165,8 +177,10 @@ def _write_beside(receive: Receive, out: Path, layout: exports.Layout, spool: Sp
                   dropped: list[str], summary: bool, title: str) -> None:
     """What a build writes while it draws the map (see :mod:`.background`): the exports and
     ``places.html``, put in place when the build, its map written, sends :data:`_COMMIT`
-    (it then puts the map in place itself); anything else, or nothing, and they are
-    discarded. The exports ``names`` are written (none: only ``places.html``). The places
+    with the map's files; anything else, or nothing, and they are
+    discarded. The word comes with the map's files, which it puts in place last, all in one
+    journaled commit (see :mod:`mapper.journal`). The exports ``names`` are written (none:
+    only ``places.html``). The places
     frame arrives first, once the build has counted the places."""
     places: list[gpd.GeoDataFrame] = []
 
@@ -184,9 +198,11 @@ def _write_beside(receive: Receive, out: Path, layout: exports.Layout, spool: Sp
             write_summary(frame(), len(layout), out, title=title, batch=batch)
         frame()  # the places come before the word, whatever was written
         word = receive()
-        if not (isinstance(word, str) and word == _COMMIT):
+        if not (isinstance(word, tuple) and word[0] == _COMMIT):
             raise RuntimeError(f"the build sent {word!r}, not the word to commit")
-        batch.commit()
+        for tmp, target in word[1]:  # the map's files, last
+            batch.add(tmp, target)
+        batch.commit(journal=out)
     except BaseException:
         batch.discard()
         raise
