@@ -61,7 +61,10 @@ def _build_options(command):
         click.option("--geocoder-option", "geocoder_options", multiple=True,
                      metavar="KEY=VALUE",
                      help="Option of the geocoder (repeatable), e.g. domain=host:port, "
-                          "scheme=http, timeout=5, user_agent=..., min_delay_seconds=1."),
+                          "scheme=http, user_agent=..., min_delay_seconds=1; limits: "
+                          "deadline=10 (seconds per request, all of it), "
+                          "max_answer_bytes=1000000, budget=600 (seconds online per build), "
+                          "not_found_days=30 (then a name not found is asked again)."),
         click.option("--no-wait", "no_wait", is_flag=True,
                      help="If another build is writing the --out folder, fail at once "
                           f"(exit code {EXIT_BUSY}) instead of waiting for it."),
