@@ -65,6 +65,10 @@ def _build_options(command):
                           "deadline=10 (seconds per request, all of it), "
                           "max_answer_bytes=1000000, budget=600 (seconds online per build), "
                           "not_found_days=30 (then a name not found is asked again)."),
+        click.option("--follow-links", is_flag=True,
+                     help="Follow symbolic links that lead outside the articles folder "
+                          "(by default each is reported and skipped: a shared map must not "
+                          "pull in files from elsewhere)."),
         click.option("--no-wait", "no_wait", is_flag=True,
                      help="If another build is writing the --out folder, fail at once "
                           f"(exit code {EXIT_BUSY}) instead of waiting for it."),
@@ -110,6 +114,7 @@ class _BuildArgs:
     geocoder: str | None
     geocoder_options: tuple[str, ...]
     no_wait: bool
+    follow_links: bool
 
     def options(self, scheduler: str | None = None):
         """The BuildOptions they ask for, with a new online geocoder if one is asked for
@@ -127,6 +132,7 @@ class _BuildArgs:
         return BuildOptions(title=self.title, jobs=self.jobs, max_excerpts=self.max_excerpts,
                             max_bytes=self.max_bytes, exports=self.exports,
                             scheduler=scheduler, online=online, wait=not self.no_wait,
+                            follow_links=self.follow_links,
                             waiting=lambda message: click.echo(f"{message}...", err=True))
 
 

@@ -69,3 +69,8 @@ class MapperWarning(UserWarning):
 
 class BuildLockedError(MapperError, BlockingIOError):
     """Another build is writing the same output folder (and the caller would not wait)."""
+
+
+class OutputError(MapperError, OSError):
+    """The output folder cannot be used or written: it is a file, read-only, full, inside
+    the articles folder, or holds a symbolic link where an output goes."""

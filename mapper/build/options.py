@@ -27,6 +27,9 @@ class BuildOptions:
     see :mod:`mapper.build.mapview`)."""
     max_bytes: int = DEFAULT_MAX_BYTES
     """Articles larger than this are reported and skipped, unread."""
+    follow_links: bool = False
+    """Follow symbolic links that lead outside the articles folder (else each is reported
+    and skipped)."""
     exports: tuple[str, ...] = ()
     """Export files asked for besides the default ones (``"mentions.csv"``,
     ``"mentions.geojson"``; see :data:`mapper.exports.FORMATS`)."""

@@ -31,6 +31,7 @@ from mapper.build.index import INDEX_NAME, ArticleIndex, discard_index
 from mapper.build.lock import holding
 from mapper.build.mapview import MapView
 from mapper.build.options import BuildOptions
+from mapper.build.outdir import prepare
 from mapper.build.parsing import parse_changes, warn
 from mapper.build.plan import plan
 from mapper.build.runtime import Laps, fewer_collections
@@ -92,7 +93,7 @@ def build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str],
     options = dataclasses.replace(options or BuildOptions(), **settings)
     articles_dir, out = Path(articles_dir), Path(out_dir)
     new_out = not out.exists()
-    out.mkdir(parents=True, exist_ok=True)
+    prepare(articles_dir, out)
     with fewer_collections(), holding(out, wait=options.wait, waiting=options.waiting):
         try:
             return _build(articles_dir, out, options, new_out)
@@ -150,7 +151,8 @@ def _steps(articles_dir: Path, out: Path, options: BuildOptions, loader: ThreadP
                         "there; they are no longer written by default (delete them to stop, "
                         "or ask for them with --export)")
     with index, Spool(out) as spool:
-        todo = plan(index, articles_dir, out, options.max_bytes, written)
+        todo = plan(index, articles_dir, out, options.max_bytes, written,
+                    options.follow_links)
         hooks.reached("planned")
         if not todo.present:  # before anything changes: the map on disk stays as it was
             raise _nothing_to_map(articles_dir, todo.problems, todo.ignored)
