@@ -6,11 +6,14 @@ would have the build create a file wherever it points)."""
 from __future__ import annotations
 
 import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from mapper.build.lock import LOCK_NAME
 from mapper.build.schema import INDEX_NAME
-from mapper.errors import OutputError
+from mapper.errors import MapperError, OutputError
 from mapper.exports import EXPORTS
 from mapper.journal import JOURNAL_NAME
 from mapper.render import MAP_FILES
@@ -38,3 +41,21 @@ def prepare(articles_dir: Path, out: Path) -> None:
         if (out / name).is_symlink():
             raise OutputError(f"{out / name} is a symbolic link; mapper writes no output "
                               "through one (remove it, or build into another --out)")
+
+
+@contextmanager
+def write_errors(out: Path) -> Iterator[None]:
+    """The body's failures to write (a full disk, a read-only folder) as one
+    :class:`~mapper.errors.OutputError` naming the path and the cause; the outputs are
+    replaced together or not at all, so the old ones stand."""
+    try:
+        yield
+    except MapperError:
+        raise
+    except OSError as exc:
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise OutputError(f"cannot write the map in {out}: {exc.strerror or exc}{where}; "
+                          "the previous outputs are as they were") from exc
+    except sqlite3.Error as exc:
+        raise OutputError(f"cannot write the map in {out}: {exc}; the previous outputs are "
+                          "as they were") from exc

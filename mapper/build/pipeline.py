@@ -31,7 +31,7 @@ from mapper.build.index import INDEX_NAME, ArticleIndex, discard_index
 from mapper.build.lock import holding
 from mapper.build.mapview import MapView
 from mapper.build.options import BuildOptions
-from mapper.build.outdir import prepare
+from mapper.build.outdir import prepare, write_errors
 from mapper.build.parsing import parse_changes, warn
 from mapper.build.plan import plan
 from mapper.build.runtime import Laps, fewer_collections
@@ -94,7 +94,8 @@ def build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str],
     articles_dir, out = Path(articles_dir), Path(out_dir)
     new_out = not out.exists()
     prepare(articles_dir, out)
-    with fewer_collections(), holding(out, wait=options.wait, waiting=options.waiting):
+    with (write_errors(out), fewer_collections(),
+          holding(out, wait=options.wait, waiting=options.waiting)):
         try:
             return _build(articles_dir, out, options, new_out)
         except IndexCorruptError as exc:
