@@ -203,10 +203,13 @@ def _changes(result) -> str:
                                         else "")
         return f" ({shown})" if items else ""
 
+    drawn = result.map_articles
     return (f"changes: {len(result.new)} new, {len(result.changed)} changed, "
             f"{len(result.removed)} removed, "
             f"{result.unchanged} unchanged articles; "
-            f"places +{len(result.places_added)}{names(result.places_added)} "
+            + (f"the map: {drawn[0]:,} -> {drawn[1]:,} articles, " if drawn else
+               "the map: unchanged, ")
+            + f"places +{len(result.places_added)}{names(result.places_added)} "
             f"-{len(result.places_removed)}{names(result.places_removed)}")
 
 

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from buildkit import ALL, assert_same_outputs, make_corpus
+from buildkit import ALL, assert_same_outputs, make_corpus, place_names, write_articles
 
 import mapper.build.pipeline as pipeline
 from mapper import journal
@@ -34,6 +34,10 @@ def _same(out: Path, other: Path) -> bool:
     return True
 
 
+#: The two articles a build adds (they name places the first twelve do not).
+NEW = ["dhaka.txt", "lima.txt"]
+
+
 @pytest.fixture(scope="module")
 def sets(tmp_path_factory: pytest.TempPathFactory, gazetteer) -> tuple[Path, Path, Path]:
     """A corpus, its map before two articles were added, and after (both cold builds)."""
@@ -44,11 +48,11 @@ def sets(tmp_path_factory: pytest.TempPathFactory, gazetteer) -> tuple[Path, Pat
     os.environ["MAPPER_GEODATA"] = str(gazetteer._folder)
     try:
         pipeline.build(corpus, before, gazetteer=gazetteer, exports=ALL)
-        make_corpus(corpus, 2, start=12)
+        write_articles(corpus, NEW)
         after = root / "after"
         pipeline.build(corpus, after, gazetteer=gazetteer, exports=ALL)
-        (corpus / "gen00012.txt").unlink()
-        (corpus / "gen00013.txt").unlink()
+        for name in NEW:
+            (corpus / name).unlink()
     finally:
         os.environ.pop("MAPPER_GEODATA", None)
     return corpus, before, after
@@ -71,7 +75,7 @@ def test_a_kill_while_committing_leaves_one_whole_set(tmp_path: Path, sets, poin
     out = tmp_path / "out"
     shutil.copytree(corpus, work)
     shutil.copytree(before, out)
-    make_corpus(work, 2, start=12)
+    write_articles(work, NEW)
     done = _build(work, out, f"{point}:{action}")
     assert done.returncode in (-signal.SIGKILL, 1), done.stderr
     # Whoever opens the folder next (a build, mapper export) recovers it first: one whole
@@ -82,3 +86,23 @@ def test_a_kill_while_committing_leaves_one_whole_set(tmp_path: Path, sets, poin
     pipeline.build(work, out, exports=ALL)
     assert_same_outputs(out, after)
     assert [p.name for p in out.iterdir() if p.name.startswith(".")] == [".mapper.lock"]
+
+
+def test_the_summary_says_what_the_written_map_gained(tmp_path: Path, sets) -> None:
+    """After a build killed before its commit, the index is ahead of the map: the next build
+    parses nothing, and reports what the map it writes gained over the one on disk."""
+    corpus, before, after = sets
+    work = tmp_path / "corpus"
+    out = tmp_path / "out"
+    shutil.copytree(corpus, work)
+    pipeline.build(work, out, exports=ALL)  # not a copy: a map its index knows as its own
+    write_articles(work, NEW)
+    assert _build(work, out, "journaled:killgroup").returncode == -signal.SIGKILL
+    result = pipeline.build(work, out, exports=ALL)
+    assert result.parsed == 0
+    assert_same_outputs(out, after)
+    assert result.map_articles == (12, 14)
+    came = place_names(after) - place_names(before)
+    left = place_names(before) - place_names(after)
+    assert (set(result.places_added), set(result.places_removed)) == (came, left)
+    assert came or left  # the two articles name places the twelve did not

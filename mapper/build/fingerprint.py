@@ -189,6 +189,12 @@ def map_stamp(out: Path, digest: str, title: str, cap: int) -> str:
                       separators=(",", ":")) if files else ""
 
 
+def map_on_disk(stamp: str | None, out: Path) -> bool:
+    """Whether the map files in ``out`` are those :func:`map_stamp` recorded in ``stamp``."""
+    files = files_stamp(out, MAP_FILES)
+    return bool(stamp) and files is not None and json.loads(stamp)["files"] == files
+
+
 def files_stamp(out: Path, names: tuple[str, ...]) -> list[list] | None:
     """Per file of ``names`` in ``out`` its size, times and inode; None if one is missing."""
     files = []

@@ -64,8 +64,11 @@ class BuildResult:
     """Ids of articles gone from the folder (or now unreadable), dropped from the map."""
     unchanged: int = 0
     places_added: tuple[str, ...] = field(default=())
-    """Names of places on the map now that were not before (sorted)."""
+    """Names of places on the map now that were not on the map it replaced (sorted)."""
     places_removed: tuple[str, ...] = field(default=())
+    map_articles: tuple[int, int] | None = None
+    """Articles on the map this build replaced and on the one it wrote (None: the map was
+    not written, nothing changed)."""
     unresolved: int = 0
     """Unknown-name candidates no online geocoder resolved (none asked: all of them)."""
     warnings: tuple[str, ...] = field(default=())
@@ -174,7 +177,7 @@ def _steps(articles_dir: Path, out: Path, options: BuildOptions, loader: ThreadP
         index.remove(removed)
         if not index.counts()[0]:
             raise _nothing_to_map(articles_dir, todo.problems + parsed.problems, todo.ignored)
-        came, left = write_outputs(index, todo, parsed, removed, spool, parser.gazetteer,
+        change = write_outputs(index, todo, parsed, removed, spool, parser.gazetteer,
                                    options, out, written, lap)
         n_articles, mentions, unresolved = index.counts()
         n_places = MapView(index).place_count()
@@ -185,8 +188,9 @@ def _steps(articles_dir: Path, out: Path, options: BuildOptions, loader: ThreadP
         new=tuple(i for i in parsed.ids if i not in todo.known),
         changed=tuple(i for i in parsed.ids if i in todo.known),
         removed=tuple(removed), unchanged=todo.unchanged,
-        places_added=tuple(sorted(came.values())),
-        places_removed=tuple(sorted(left.values())),
+        places_added=tuple(sorted(change.came.values())),
+        places_removed=tuple(sorted(change.left.values())),
+        map_articles=change.articles,
         unresolved=unresolved, warnings=tuple(notes), ignored=tuple(sorted(todo.ignored.items())),
     )
 
