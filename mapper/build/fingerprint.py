@@ -30,7 +30,7 @@ PRODUCERS = ("models.py", "paths.py", "read", "parse", "build", "exports",
              "render/passages.py")
 #: Modules there whose code cannot change what the index holds.
 UNRELATED = frozenset({"read/inbox.py", "read/watching.py", "read/fetch.py", "read/feeds.py",
-                       "parse/evaluate.py"})
+                       "parse/evaluate.py", "build/lock.py", "build/outdir.py"})
 #: Gazetteer files the geoparser reads (the boundary files only matter to the renderer,
 #: which runs on every build anyway).
 GEODATA = ("places.parquet", "names.parquet")
