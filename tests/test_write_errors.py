@@ -58,7 +58,10 @@ def test_a_full_disk_is_one_line_and_leaves_the_old_map(tmp_path: Path) -> None:
         assert used > 1_000_000, used  # the new copies do not fit beside the old ones
         make_corpus(corpus, 20, start=30)
         result = _build(corpus, out, "--export", "all")
-        _one_line_error(result, str(out), "No space left on device")
+        _one_line_error(result, str(out))
+        # Where the space runs out (the index, an export, the map) varies with timing.
+        assert ("No space left on device" in result.output
+                or "database or disk is full" in result.output), result.output
         assert outputs(out) == before
 
 

@@ -314,11 +314,13 @@ class _Transaction:
             try:
                 conn.execute("COMMIT")
             except sqlite3.DatabaseError as err:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:  # SQLite rolls some failures back itself (disk full)
+                    conn.execute("ROLLBACK")
                 raise _error(f"cannot write the article index {self._index.path}", err
                              ) from err
             return
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         if isinstance(exc, sqlite3.DatabaseError):
             raise _error(f"cannot write the article index {self._index.path}", exc) from exc
 

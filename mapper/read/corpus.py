@@ -190,7 +190,8 @@ def _candidates(root: Path, excluded: set[tuple[int, int]],
                 continue
             is_article = name.lower().endswith(EXTENSIONS)
             if not follow_links and entry.is_symlink() and (
-                    target := outside(folder / name)) is not None:
+                    target := outside(folder / name)) is not None and (
+                    is_article or os.path.isdir(target)):
                 found.append((prefix + name, folder / name,
                               f"symbolic link to {target}, outside the articles folder: not "
                               "followed (--follow-links follows it)"))
