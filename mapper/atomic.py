@@ -186,9 +186,10 @@ def file_mode() -> int:
 
 
 #: Temporary files and folders this package makes beside its outputs: "." + the target's
-#: name + a random part (see replacing), and ".mapper-..." folders.
+#: name + a random part (see replacing), ".mapper-..." folders, and a commit journal being
+#: written (``.mapper.journal.new``).
 TEMPORARY = (".mapper-", ".index.html.", ".places.html.", ".places.geojson.", ".mentions.csv.",
-             ".mentions.geojson.", ".places.")
+             ".mentions.geojson.", ".places.", ".mapper.journal.")
 
 
 def remove_stale(folder: str | os.PathLike[str], older_than: float = 3600.0) -> None:
