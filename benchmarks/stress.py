@@ -83,20 +83,21 @@ def stress(n: int, builds: int, seed: int, work: Path) -> bool:
                             str(out), "-q", "--export", "all", "--jobs", "2"])
     print(f"first build of {n:,} articles: {time.monotonic() - started:.1f} s "
           f"(exit {first.returncode})")
-    running: list[tuple[int, subprocess.Popen, float | None]] = []
+    running: list[tuple[str, subprocess.Popen, float | None]] = []
     ends: Counter[str] = Counter()
     added = 0
     t0 = time.monotonic()
     for i in range(builds):
-        if rng.random() < 0.6:  # new articles while builds run
-            k = rng.randint(1, 30)
-            write_corpus(corpus, n + added + k, seed=1, start=n + added)
-            added += k
         dice = rng.random()
         kill_at = time.monotonic() + rng.uniform(0.3, 12.0) if dice < 0.3 else None
         hook = f"{rng.choice(COMMIT_POINTS)}:killgroup" if 0.3 <= dice < 0.5 else ""
-        running.append((i, _start(corpus, out, logs / f"{i:02d}.err", hook), kill_at))
-        deadline = time.monotonic() + rng.uniform(0.2, 4.0)
+        if rng.random() < 0.6 or hook:  # new articles while builds run (one to commit)
+            k = rng.randint(1, 30)
+            write_corpus(corpus, n + added + k, seed=1, start=n + added)
+            added += k
+        running.append((hook.rpartition(":")[0], _start(corpus, out, logs / f"{i:02d}.err",
+                                                         hook), kill_at))
+        deadline = time.monotonic() + rng.uniform(0.1, 2.0)
         while time.monotonic() < deadline:
             _reap(running, ends)
             time.sleep(0.05)
@@ -130,14 +131,18 @@ def stress(n: int, builds: int, seed: int, work: Path) -> bool:
 def _reap(running: list, ends: Counter) -> None:
     """Kill the builds whose time has come; count those that ended."""
     for entry in list(running):
-        i, proc, kill_at = entry
+        point, proc, kill_at = entry
         if proc.poll() is None and kill_at is not None and time.monotonic() >= kill_at:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.pid, signal.SIGKILL)
         code = proc.poll()
         if code is not None:
             running.remove(entry)
-            ends["killed (SIGKILL)" if code == -signal.SIGKILL else f"exit {code}"] += 1
+            if code != -signal.SIGKILL:
+                ends[f"exit {code}" + (f" (nothing to commit: not killed at {point})"
+                                       if point else "")] += 1
+            else:
+                ends[f"killed at {point}" if point else "killed at a random moment"] += 1
 
 
 def main() -> None:
