@@ -164,7 +164,9 @@ def _run_build(articles_dir: Path, out_dir: Path, options, *, quiet: bool):
             result = run_build(articles_dir, out_dir,
                                dataclasses.replace(options, progress=progress))
     except BuildLockedError as exc:
-        raise _Busy(str(exc)) from exc
+        busy = click.ClickException(str(exc))
+        busy.exit_code = EXIT_BUSY
+        raise busy from exc
     except MapperError as exc:
         for problem in getattr(exc, "problems", ()):
             click.echo(f"skipped {problem.path}: {problem.message}", err=True)
@@ -188,12 +190,6 @@ def _run_build(articles_dir: Path, out_dir: Path, options, *, quiet: bool):
         )
         click.echo(_changes(result))
     return result
-
-
-class _Busy(click.ClickException):
-    """Another build holds the output folder (``--no-wait``)."""
-
-    exit_code = EXIT_BUSY
 
 
 def _changes(result) -> str:
