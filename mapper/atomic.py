@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from mapper import hooks, journal
+
 
 class Batch:
     """New versions of files, written beside their targets and put in place together,
@@ -33,17 +35,25 @@ class Batch:
         with self._lock:
             self._files.append((tmp, target))
 
-    def add_pending(self, commit: Callable[[], None], discard: Callable[[], None]) -> None:
-        """A change made in place and not yet committed (a database transaction):
-        :meth:`commit` commits it before it renames the files, :meth:`discard` rolls it
-        back."""
+    def add_pending(self, commit: Callable[[], None], discard: Callable[[], None],
+                    database: Path | None = None) -> None:
+        """A change made in place and not yet committed (a transaction of the SQLite
+        ``database``): :meth:`commit` commits it before it renames the files,
+        :meth:`discard` rolls it back."""
         with self._lock:
-            self._pending.append((commit, discard))
+            self._pending.append((commit, discard, database))
 
     def written(self, target: str | os.PathLike[str]) -> Path:
         """The temporary file that is to replace ``target``."""
         with self._lock:
             return next(Path(tmp) for tmp, t in self._files if t == Path(target))
+
+    def take(self) -> list[tuple[str, Path]]:
+        """The files this batch holds (temporary file, target), handed to the caller to put
+        in place: this batch forgets them."""
+        with self._lock:
+            files, self._files = self._files, []
+        return files
 
     def hand_to(self, other: Batch | None) -> None:
         """Leave this batch's files to ``other`` to put in place (None: put them now)."""
@@ -55,38 +65,68 @@ class Batch:
             pending, self._pending = self._pending, []
         for tmp, target in files:
             other.add(tmp, target)
-        for commit, discard in pending:
-            other.add_pending(commit, discard)
+        for commit, discard, database in pending:
+            other.add_pending(commit, discard, database)
 
-    def commit(self) -> None:
+    def commit(self, journal: Path | None = None) -> None:
+        """Put everything in place. With ``journal`` (the folder of the targets), a commit
+        journal is written first (see :mod:`mapper.journal`), so a kill part-way leaves a
+        set that the next opener of the folder finishes or undoes as a whole."""
         with self._lock:
             files, self._files = self._files, []
             pending, self._pending = self._pending, []
+        if journal is not None:
+            self._commit_journaled(files, pending, journal)
+            return
         try:
-            for i, (commit, _) in enumerate(pending):
-                try:
-                    commit()
-                except BaseException:
-                    for _, discard in pending[i + 1:]:
-                        discard()
-                    raise
+            self._commit_pending(pending)
             for tmp, target in files:
                 if self.flush_on_commit:
-                    fd = os.open(tmp, os.O_RDONLY)
-                    try:
-                        os.fsync(fd)
-                    finally:
-                        os.close(fd)
+                    _fsync(tmp)
+                hooks.reached(f"rename:{target.name}")
                 os.replace(tmp, target)
         finally:
             for tmp, _ in files:
                 Path(tmp).unlink(missing_ok=True)  # those not renamed, after a failure
 
+    def _commit_journaled(self, files: list[tuple[str, Path]], pending: list, folder: Path,
+                          ) -> None:
+        try:
+            try:
+                journal.begin(folder, files, [db for *_, db in pending if db is not None])
+            except BaseException:
+                for _, discard, _ in pending:
+                    discard()
+                raise
+            self._commit_pending(pending)
+        except BaseException:  # nothing renamed: the old set stands
+            for tmp, _ in files:
+                Path(tmp).unlink(missing_ok=True)
+            journal.finish(folder)
+            raise
+        # A failure from here on leaves the journal: the next opener finishes the renames.
+        for tmp, target in files:
+            hooks.reached(f"rename:{target.name}")
+            os.replace(tmp, target)
+        journal.finish(folder)
+
+    @staticmethod
+    def _commit_pending(pending: list) -> None:
+        for i, (commit, _, database) in enumerate(pending):
+            if database is not None:
+                hooks.reached(f"commit:{database.name}")
+            try:
+                commit()
+            except BaseException:
+                for _, discard, _ in pending[i + 1:]:
+                    discard()
+                raise
+
     def discard(self) -> None:
         with self._lock:
             files, self._files = self._files, []
             pending, self._pending = self._pending, []
-        for _, discard in pending:
+        for _, discard, _ in pending:
             discard()
         for tmp, _ in files:
             Path(tmp).unlink(missing_ok=True)
@@ -121,6 +161,14 @@ def replacing(path: str | os.PathLike[str], mode: str = "w",
         raise
 
 
+def _fsync(path: str | os.PathLike[str]) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def _read_umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
@@ -138,15 +186,16 @@ def file_mode() -> int:
 
 
 #: Temporary files and folders this package makes beside its outputs: "." + the target's
-#: name + a random part (see replacing), and ".mapper-..." folders.
+#: name + a random part (see replacing), ".mapper-..." folders, and a commit journal being
+#: written (``.mapper.journal.new``).
 TEMPORARY = (".mapper-", ".index.html.", ".places.html.", ".places.geojson.", ".mentions.csv.",
-             ".mentions.geojson.", ".places.")
+             ".mentions.geojson.", ".places.", ".mapper.journal.")
 
 
 def remove_stale(folder: str | os.PathLike[str], older_than: float = 3600.0) -> None:
     """Delete what killed builds left in ``folder``: temporary files and folders of this
-    package not touched for ``older_than`` seconds (a build running beside this one keeps
-    writing to its own)."""
+    package not touched for ``older_than`` seconds (0: all of them, for a caller that holds
+    the folder's lock, so that no other build is writing its own)."""
     now = time.time()
     try:
         entries = list(os.scandir(folder))

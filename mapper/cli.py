@@ -2,7 +2,8 @@
 
 Library errors become one-line messages and exit codes here, and nowhere below.
 Exit codes: 0 done; 1 failed (nothing written); 2 bad usage; 3 done, but some articles were
-skipped (each is reported on stderr by name).
+skipped (each is reported on stderr by name); 4 another build was writing the output folder
+and ``--no-wait`` was given.
 """
 
 from __future__ import annotations
@@ -16,10 +17,11 @@ from pathlib import Path
 
 import click
 
-from mapper.errors import MapperError
+from mapper.errors import BuildLockedError, MapperError
 from mapper.read.corpus import DEFAULT_MAX_BYTES
 
 EXIT_SKIPPED = 3
+EXIT_BUSY = 4
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -59,7 +61,17 @@ def _build_options(command):
         click.option("--geocoder-option", "geocoder_options", multiple=True,
                      metavar="KEY=VALUE",
                      help="Option of the geocoder (repeatable), e.g. domain=host:port, "
-                          "scheme=http, timeout=5, user_agent=..., min_delay_seconds=1."),
+                          "scheme=http, user_agent=..., min_delay_seconds=1; limits: "
+                          "deadline=10 (seconds per request, all of it), "
+                          "max_answer_bytes=1000000, budget=600 (seconds online per build), "
+                          "not_found_days=30 (then a name not found is asked again)."),
+        click.option("--follow-links", is_flag=True,
+                     help="Follow symbolic links that lead outside the articles folder "
+                          "(by default each is reported and skipped: a shared map must not "
+                          "pull in files from elsewhere)."),
+        click.option("--no-wait", "no_wait", is_flag=True,
+                     help="If another build is writing the --out folder, fail at once "
+                          f"(exit code {EXIT_BUSY}) instead of waiting for it."),
     ]
 
     @functools.wraps(command)
@@ -101,6 +113,8 @@ class _BuildArgs:
     quiet: bool
     geocoder: str | None
     geocoder_options: tuple[str, ...]
+    no_wait: bool
+    follow_links: bool
 
     def options(self, scheduler: str | None = None):
         """The BuildOptions they ask for, with a new online geocoder if one is asked for
@@ -117,7 +131,9 @@ class _BuildArgs:
                 raise click.ClickException(str(exc)) from exc
         return BuildOptions(title=self.title, jobs=self.jobs, max_excerpts=self.max_excerpts,
                             max_bytes=self.max_bytes, exports=self.exports,
-                            scheduler=scheduler, online=online)
+                            scheduler=scheduler, online=online, wait=not self.no_wait,
+                            follow_links=self.follow_links,
+                            waiting=lambda message: click.echo(f"{message}...", err=True))
 
 
 def _run_build(articles_dir: Path, out_dir: Path, options, *, quiet: bool):
@@ -147,6 +163,10 @@ def _run_build(articles_dir: Path, out_dir: Path, options, *, quiet: bool):
             warnings.simplefilter("always")
             result = run_build(articles_dir, out_dir,
                                dataclasses.replace(options, progress=progress))
+    except BuildLockedError as exc:
+        busy = click.ClickException(str(exc))
+        busy.exit_code = EXIT_BUSY
+        raise busy from exc
     except MapperError as exc:
         for problem in getattr(exc, "problems", ()):
             click.echo(f"skipped {problem.path}: {problem.message}", err=True)
@@ -179,10 +199,13 @@ def _changes(result) -> str:
                                         else "")
         return f" ({shown})" if items else ""
 
+    drawn = result.map_articles
     return (f"changes: {len(result.new)} new, {len(result.changed)} changed, "
             f"{len(result.removed)} removed, "
             f"{result.unchanged} unchanged articles; "
-            f"places +{len(result.places_added)}{names(result.places_added)} "
+            + (f"the map: {drawn[0]:,} -> {drawn[1]:,} articles, " if drawn else
+               "the map: unchanged, ")
+            + f"places +{len(result.places_added)}{names(result.places_added)} "
             f"-{len(result.places_removed)}{names(result.places_removed)}")
 
 

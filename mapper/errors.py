@@ -65,3 +65,12 @@ class OnlineGeocoderError(MapperError, ValueError):
 class MapperWarning(UserWarning):
     """Something the user should know, that did not stop the work: an index rebuilt,
     an online lookup that failed (its name is left unresolved)."""
+
+
+class BuildLockedError(MapperError, BlockingIOError):
+    """Another build is writing the same output folder (and the caller would not wait)."""
+
+
+class OutputError(MapperError, OSError):
+    """The output folder cannot be used or written: it is a file, read-only, full, inside
+    the articles folder, or holds a symbolic link where an output goes."""

@@ -32,7 +32,7 @@ def test_a_default_build_writes_the_map_places_and_the_geopackage(tmp_path: Path
     out = tmp_path / "out"
     pipeline.build(_corpus(tmp_path / "corpus"), out)
     assert sorted(p.name for p in out.iterdir()) == [
-        "index.html", INDEX_NAME, "places.geojson", "places.gpkg", "places.html"]
+        ".mapper.lock", "index.html", INDEX_NAME, "places.geojson", "places.gpkg", "places.html"]
 
 
 def test_export_later_equals_a_build_that_asked(tmp_path: Path) -> None:

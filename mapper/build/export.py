@@ -3,11 +3,14 @@ without parsing again (the same bytes a build that asked for it writes)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
 
+from mapper import journal
 from mapper.build.index import INDEX_NAME, ArticleIndex
+from mapper.build.lock import holding
 from mapper.build.mapview import MapView
 from mapper.build.places import places_frame_of
 from mapper.build.records import make_record
@@ -25,9 +28,12 @@ def export(map_dir: str | os.PathLike[str], fmt: str, dest: str | os.PathLike[st
     map_dir = Path(map_dir)
     dest = Path(dest) if dest is not None else map_dir / name
     dest.parent.mkdir(parents=True, exist_ok=True)
-    with (ArticleIndex.open_built(map_dir / INDEX_NAME) as index,
+    # Not while a build writes the folder: its index and exports are changing.
+    with (holding(map_dir) if map_dir.is_dir() else contextlib.nullcontext(),
+          ArticleIndex.open_built(map_dir / INDEX_NAME) as index,
           tempfile.TemporaryDirectory(dir=dest.parent, prefix=".mapper-export-") as tmp,
           Spool(Path(tmp)) as spool):
+        journal.recover(map_dir)  # a build killed while committing: its set made whole
         layout = index.layout()
         for stored in index.stored(aid for aid, _, _ in layout):
             rec = make_record(stored.article, stored.mentions, stored.unresolved,

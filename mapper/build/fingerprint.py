@@ -30,7 +30,7 @@ PRODUCERS = ("models.py", "paths.py", "read", "parse", "build", "exports",
              "render/passages.py")
 #: Modules there whose code cannot change what the index holds.
 UNRELATED = frozenset({"read/inbox.py", "read/watching.py", "read/fetch.py", "read/feeds.py",
-                       "parse/evaluate.py"})
+                       "parse/evaluate.py", "build/lock.py", "build/outdir.py"})
 #: Gazetteer files the geoparser reads (the boundary files only matter to the renderer,
 #: which runs on every build anyway).
 GEODATA = ("places.parquet", "names.parquet")
@@ -123,22 +123,61 @@ def shown_stamp(digest: str, cap: int, partial: bool) -> str:
 
 
 def exports_stamp(out: Path, digest: str, names: tuple[str, ...]) -> str:
-    """What the exports ``names`` in ``out`` were made of (``digest``) and their sizes and
-    times: when a build computes the same stamp, the files on disk are the ones it would
-    write."""
+    """What the exports ``names`` in ``out`` were made of (``digest``), their sizes and
+    times and the SHA-256 of their bytes: when a build computes the same stamp, the files on
+    disk are the ones it would write, and :func:`exports_damage` can tell a file that is
+    not the one the build wrote."""
     files = files_stamp(out, names)
-    return json.dumps({"digest": digest, "files": files}, separators=(",", ":")) if files else ""
+    if not files:
+        return ""
+    for f in files:
+        f.append(file_digest(out / f[0]))
+    return json.dumps({"digest": digest, "files": files}, separators=(",", ":"))
 
 
 def exports_fresh(stamp: str | None, out: Path, digest: str, names: tuple[str, ...]) -> bool:
     """Whether the exports ``names`` in ``out`` are files that :func:`exports_stamp`
     recorded in ``stamp``, made of ``digest`` (other exports it recorded may be gone)."""
-    files = files_stamp(out, names)
-    if not stamp or files is None:
+    if not stamp or files_stamp(out, names) is None:
         return False
     recorded = json.loads(stamp)
-    mine = {f[0]: f for f in recorded["files"]}
-    return recorded["digest"] == digest and all(mine.get(f[0]) == f for f in files)
+    mine = {f[0] for f in recorded["files"]}
+    return (recorded["digest"] == digest and all(n in mine for n in names)
+            and not exports_damage(stamp, out, names))
+
+
+def exports_damage(stamp: str | None, out: Path, names: tuple[str, ...]) -> dict[str, str]:
+    """The exports of ``names`` that ``stamp`` recorded and that are not in ``out`` as it
+    recorded them, each with how it differs: missing, another size, other bytes. A file
+    with the recorded stat is taken as it is (its bytes cannot have changed without its
+    change time); another stat and the recorded digest means the same bytes."""
+    if not stamp:
+        return {}
+    recorded = {f[0]: f for f in json.loads(stamp)["files"]}
+    damage = {}
+    for name in names:
+        was = recorded.get(name)
+        if was is None:  # not written by the last build
+            continue
+        path = Path(out) / name
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            damage[name] = "is missing"
+            continue
+        if [name, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino] == was[:5]:
+            continue
+        if st.st_size != was[1]:
+            damage[name] = f"is {st.st_size:,} bytes, not the {was[1]:,} the last build wrote"
+        elif len(was) < 6 or file_digest(path) != was[5]:
+            damage[name] = "does not hold the bytes the last build wrote"
+    return damage
+
+
+def file_digest(path: Path) -> str:
+    """The SHA-256 of the file at ``path``, in hex."""
+    with open(path, "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def map_stamp(out: Path, digest: str, title: str, cap: int) -> str:
@@ -148,6 +187,12 @@ def map_stamp(out: Path, digest: str, title: str, cap: int) -> str:
     return json.dumps({"digest": digest, "title": title, "cap": cap,
                        "render": render_fingerprint(), "files": files},
                       separators=(",", ":")) if files else ""
+
+
+def map_on_disk(stamp: str | None, out: Path) -> bool:
+    """Whether the map files in ``out`` are those :func:`map_stamp` recorded in ``stamp``."""
+    files = files_stamp(out, MAP_FILES)
+    return bool(stamp) and files is not None and json.loads(stamp)["files"] == files
 
 
 def files_stamp(out: Path, names: tuple[str, ...]) -> list[list] | None:

@@ -231,12 +231,19 @@ class ArticleIndex:
 
     def ensure_indexes(self) -> None:
         """Create the secondary indexes that are missing (see :data:`.schema.INDEXES`)."""
+        statements = INDEXES.strip().splitlines()
+        have = {name for name, in self.query("SELECT name FROM sqlite_master "
+                                             "WHERE type = 'index'")}
+        if all(s.split(" IF NOT EXISTS ")[-1].split()[0] in have for s in statements):
+            return  # no write: a build with nothing to change needs no write access
         with self.transaction() as c:
-            for statement in INDEXES.strip().splitlines():
+            for statement in statements:
                 c.execute(statement)
 
     def set_stats(self, stats: Mapping[str, Stat | None]) -> None:
         """Record the files' stat for articles whose bytes are the indexed ones."""
+        if not stats:
+            return
         with self.transaction() as c:
             c.executemany("UPDATE articles SET size = ?, mtime_ns = ?, ctime_ns = ?, inode = ? "
                           "WHERE id = ?", [(*(st if st else (None,) * 4), aid)
@@ -251,6 +258,9 @@ class ArticleIndex:
 
     def remove(self, ids: Iterable[str]) -> None:
         """Forget the articles ``ids`` and everything found in them."""
+        ids = list(ids)
+        if not ids:
+            return
         with self.transaction() as c:
             _delete(c, ids)
 
@@ -304,11 +314,13 @@ class _Transaction:
             try:
                 conn.execute("COMMIT")
             except sqlite3.DatabaseError as err:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:  # SQLite rolls some failures back itself (disk full)
+                    conn.execute("ROLLBACK")
                 raise _error(f"cannot write the article index {self._index.path}", err
                              ) from err
             return
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
         if isinstance(exc, sqlite3.DatabaseError):
             raise _error(f"cannot write the article index {self._index.path}", exc) from exc
 

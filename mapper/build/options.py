@@ -27,6 +27,9 @@ class BuildOptions:
     see :mod:`mapper.build.mapview`)."""
     max_bytes: int = DEFAULT_MAX_BYTES
     """Articles larger than this are reported and skipped, unread."""
+    follow_links: bool = False
+    """Follow symbolic links that lead outside the articles folder (else each is reported
+    and skipped)."""
     exports: tuple[str, ...] = ()
     """Export files asked for besides the default ones (``"mentions.csv"``,
     ``"mentions.geojson"``; see :data:`mapper.exports.FORMATS`)."""
@@ -37,5 +40,10 @@ class BuildOptions:
     gazetteer: Gazetteer | None = field(default=None, compare=False)
     """The gazetteer to parse with (None: the embedded one)."""
     progress: Progress | None = field(default=None, compare=False)
+    wait: bool = True
+    """Wait while another build writes the same output folder (False: raise
+    :class:`~mapper.errors.BuildLockedError`; see :mod:`mapper.build.lock`)."""
+    waiting: Callable[[str], None] | None = field(default=None, compare=False)
+    """Told (once, with a message) when the build waits for another one."""
     timings: dict[str, float] | None = field(default=None, compare=False)
     """When given, receives seconds per stage (for the benchmark)."""

@@ -24,11 +24,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mapper import hooks, journal
 from mapper.atomic import remove_stale
-from mapper.build.fingerprint import fingerprint
+from mapper.build.fingerprint import exports_damage, fingerprint
 from mapper.build.index import INDEX_NAME, ArticleIndex, discard_index
+from mapper.build.lock import holding
 from mapper.build.mapview import MapView
 from mapper.build.options import BuildOptions
+from mapper.build.outdir import prepare, write_errors
 from mapper.build.parsing import parse_changes, warn
 from mapper.build.plan import plan
 from mapper.build.runtime import Laps, fewer_collections
@@ -61,8 +64,11 @@ class BuildResult:
     """Ids of articles gone from the folder (or now unreadable), dropped from the map."""
     unchanged: int = 0
     places_added: tuple[str, ...] = field(default=())
-    """Names of places on the map now that were not before (sorted)."""
+    """Names of places on the map now that were not on the map it replaced (sorted)."""
     places_removed: tuple[str, ...] = field(default=())
+    map_articles: tuple[int, int] | None = None
+    """Articles on the map this build replaced and on the one it wrote (None: the map was
+    not written, nothing changed)."""
     unresolved: int = 0
     """Unknown-name candidates no online geocoder resolved (none asked: all of them)."""
     warnings: tuple[str, ...] = field(default=())
@@ -88,29 +94,37 @@ def build(articles_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str],
     killed build leaves the previous map as it was and a usable index.
     """
     options = dataclasses.replace(options or BuildOptions(), **settings)
-    with fewer_collections():
+    articles_dir, out = Path(articles_dir), Path(out_dir)
+    new_out = not out.exists()
+    prepare(articles_dir, out)
+    with (write_errors(out), fewer_collections(),
+          holding(out, wait=options.wait, waiting=options.waiting)):
         try:
-            return _build(Path(articles_dir), Path(out_dir), options)
+            return _build(articles_dir, out, options, new_out)
         except IndexCorruptError as exc:
             # Found damaged while in use: the index only holds derived data, start again.
             message = f"article index rebuilt from scratch: {exc}"
-            discard_index(Path(out_dir) / INDEX_NAME)
-            result = _build(Path(articles_dir), Path(out_dir), options)
+            discard_index(out / INDEX_NAME)
+            result = _build(articles_dir, out, options)
         warnings.warn(message, MapperWarning, stacklevel=2)
         return dataclasses.replace(result, warnings=(message, *result.warnings))
 
 
-def _build(articles_dir: Path, out: Path, options: BuildOptions) -> BuildResult:
+def _build(articles_dir: Path, out: Path, options: BuildOptions, new_out: bool = False,
+           ) -> BuildResult:
+    """The build, ``out`` held; ``new_out``: the build made the folder (and removes it if
+    there is nothing to map)."""
     lap = Laps(options.timings)
-    new_out = not out.exists()
-    out.mkdir(parents=True, exist_ok=True)
-    remove_stale(out)
+    # This build holds the folder: what a killed one left is finished or undone, and its
+    # temporary files go.
+    recovered = journal.recover(out)
+    remove_stale(out, older_than=0)
     # The gazetteer, the parser's word lists and the basemap's polygons load in threads
     # while the index is opened and the folder scanned (much of it in C: Parquet, GEOS).
     loader = ThreadPoolExecutor(2, thread_name_prefix="mapper-load")
     loading = [loader.submit(_ready_parser, options.gazetteer), loader.submit(preload)]
     try:
-        return _steps(articles_dir, out, options, loader, loading, lap)
+        return _steps(articles_dir, out, options, loader, loading, lap, recovered)
     except NoArticlesError:
         if new_out:  # nothing to show: no folder left holding only an empty index
             shutil.rmtree(out, ignore_errors=True)
@@ -120,13 +134,19 @@ def _build(articles_dir: Path, out: Path, options: BuildOptions) -> BuildResult:
 
 
 def _steps(articles_dir: Path, out: Path, options: BuildOptions, loader: ThreadPoolExecutor,
-           loading: list[futures.Future], lap: Laps) -> BuildResult:
-    """:func:`_build` once the gazetteer and the basemap are ``loading``."""
+           loading: list[futures.Future], lap: Laps, recovered: str | None,
+           ) -> BuildResult:
+    """:func:`_build` once the gazetteer and the basemap are ``loading``; ``recovered``:
+    what was done to the commit of a killed build (see :mod:`mapper.journal`)."""
     notes: list[str] = []
+    if recovered:
+        warn(notes, recovered)
     online = options.online.identity if options.online else ""
     index, reason = ArticleIndex.open(out / INDEX_NAME,
                                       fingerprint(options.gazetteer or geodata_dir(), online))
     written = exports_to_write(out, options.exports)
+    for name, how in exports_damage(index.meta("exports"), out, written).items():
+        warn(notes, f"{out / name} {how}; written again from the article index")
     if reason:
         warn(notes, f"article index {index.path} rebuilt from scratch: {reason}")
         kept = [n for n in written if n in MENTION_FILES and n not in options.exports]
@@ -135,7 +155,9 @@ def _steps(articles_dir: Path, out: Path, options: BuildOptions, loader: ThreadP
                         "there; they are no longer written by default (delete them to stop, "
                         "or ask for them with --export)")
     with index, Spool(out) as spool:
-        todo = plan(index, articles_dir, out, options.max_bytes, written)
+        todo = plan(index, articles_dir, out, options.max_bytes, written,
+                    options.follow_links)
+        hooks.reached("planned")
         if not todo.present:  # before anything changes: the map on disk stays as it was
             raise _nothing_to_map(articles_dir, todo.problems, todo.ignored)
         index.set_stats(todo.stats)
@@ -155,7 +177,7 @@ def _steps(articles_dir: Path, out: Path, options: BuildOptions, loader: ThreadP
         index.remove(removed)
         if not index.counts()[0]:
             raise _nothing_to_map(articles_dir, todo.problems + parsed.problems, todo.ignored)
-        came, left = write_outputs(index, todo, parsed, removed, spool, parser.gazetteer,
+        change = write_outputs(index, todo, parsed, removed, spool, parser.gazetteer,
                                    options, out, written, lap)
         n_articles, mentions, unresolved = index.counts()
         n_places = MapView(index).place_count()
@@ -166,8 +188,9 @@ def _steps(articles_dir: Path, out: Path, options: BuildOptions, loader: ThreadP
         new=tuple(i for i in parsed.ids if i not in todo.known),
         changed=tuple(i for i in parsed.ids if i in todo.known),
         removed=tuple(removed), unchanged=todo.unchanged,
-        places_added=tuple(sorted(came.values())),
-        places_removed=tuple(sorted(left.values())),
+        places_added=tuple(sorted(change.came.values())),
+        places_removed=tuple(sorted(change.left.values())),
+        map_articles=change.articles,
         unresolved=unresolved, warnings=tuple(notes), ignored=tuple(sorted(todo.ignored.items())),
     )
 

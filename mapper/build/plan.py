@@ -54,13 +54,15 @@ class Plan:
 
 
 def plan(index: ArticleIndex, articles_dir: str | os.PathLike[str], out: Path,
-         max_bytes: int, exports_written: tuple[str, ...]) -> Plan:
+         max_bytes: int, exports_written: tuple[str, ...], follow_links: bool = False,
+         ) -> Plan:
     """Compare the article files of ``articles_dir`` (not ``out``) with ``index``; the
-    build writes the exports ``exports_written``."""
+    build writes the exports ``exports_written``; links leading outside the folder are
+    problems unless ``follow_links``."""
     known = index.known()
     ignored: Counter[str] = Counter()
     entries = scan(articles_dir, exclude=(out,), max_bytes=max_bytes, known=known,
-                   ignored=ignored)
+                   ignored=ignored, follow_links=follow_links)
     problems = [Problem(str(e.path), e.note) for e in entries if e.note]
     readable = [e for e in entries if not e.note]
     fresh = {e.id for e in readable if e.id in known and e.sha256 == known[e.id].sha256

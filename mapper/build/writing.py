@@ -12,16 +12,23 @@ everything is written: exports first, then ``places.html``, then the map.
 from __future__ import annotations
 
 import contextlib
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
 
-from mapper import exports
+from mapper import exports, journal
 from mapper.atomic import Batch
 from mapper.build.background import Job, Receive
-from mapper.build.fingerprint import exports_fresh, exports_stamp, map_stamp, shown_stamp
+from mapper.build.fingerprint import (
+    exports_fresh,
+    exports_stamp,
+    map_on_disk,
+    map_stamp,
+    shown_stamp,
+)
 from mapper.build.index import ArticleIndex
 from mapper.build.mapview import MapView
 from mapper.build.options import BuildOptions
@@ -70,10 +77,9 @@ def outputs_to_write(index: ArticleIndex, view: MapView, out: Path, options: Bui
 def write_outputs(index: ArticleIndex, plan: Plan, parsed: Parsed, removed: list[str],
                   spool: Spool, gazetteer: Gazetteer, options: BuildOptions, out: Path,
                   exports_written: tuple[str, ...], lap: Laps,
-                  ) -> tuple[dict[str, str], dict[str, str]]:
+                  ) -> MapChange:
     """Refresh the map's view and write what :func:`outputs_to_write` says (the exports
-    ``exports_written``); returns the places (key -> name) that came onto the map and
-    those that left it."""
+    ``exports_written``); returns what the map on disk gained and lost."""
     view = MapView(index)
     what = outputs_to_write(index, view, out, options, exports_written,
                             bool(parsed.ids or removed))
@@ -90,8 +96,10 @@ def write_outputs(index: ArticleIndex, plan: Plan, parsed: Parsed, removed: list
                  fork=plan.previous is not None or not what.export,
                  ) if what.export or what.draw else None
     page = Batch(flush_on_commit=True)  # its fsync after theirs, not behind them
+    handed: list[tuple[str, Path]] = []
     try:
-        came, left = _refresh(index, view, plan, parsed, removed, what)
+        shown_before = _map_on_disk(index, out) if what.draw else None
+        _refresh(index, view, plan, parsed, removed, what)
         lap("index")
         if beside is not None:
             places = places_frame_of(view.place_counts(), gazetteer)
@@ -100,7 +108,13 @@ def write_outputs(index: ArticleIndex, plan: Plan, parsed: Parsed, removed: list
             draw_map(view, places, out, title=options.title, cap=what.cap,
                      partial=what.partial, batch=page, lap=lap)
         if beside is not None:
-            beside.send(_COMMIT)  # all is written: the exports go in place, then the map
+            # All is written: it puts the whole set in place, the exports, then the map.
+            handed = page.take()
+            # Until the stamps are recorded again, the files on disk are of no known build:
+            # one killed while committing must not have its new files taken for damage.
+            if what.export:
+                index.set_meta("exports", "")
+            beside.send((_COMMIT, handed))
             beside.result()
             lap("write")
     except BaseException:
@@ -109,14 +123,48 @@ def write_outputs(index: ArticleIndex, plan: Plan, parsed: Parsed, removed: list
             beside.close()
             with contextlib.suppress(Exception):
                 beside.result()
+        with contextlib.suppress(OSError):  # else the next build does it
+            journal.recover(out)  # a commit cut short: finished, or undone, as a whole
+        for tmp, _ in handed:
+            Path(tmp).unlink(missing_ok=True)
         raise
     page.commit()
     lap("render")
     if what.export:
         index.set_meta("exports", exports_stamp(out, what.digest, exports_written))
-    if what.draw:
-        index.set_meta("map", map_stamp(out, what.digest, options.title, what.cap))
-    return came, left
+    if not what.draw:
+        return MapChange({}, {}, None)
+    index.set_meta("map", map_stamp(out, what.digest, options.title, what.cap))
+    shown = dict(zip(places["key"], places["name"], strict=True))
+    articles = index.counts()[0]
+    index.set_meta("map_shows", json.dumps({"places": shown, "articles": articles}))
+    before, n_before = shown_before or ({}, 0)
+    return MapChange({k: v for k, v in shown.items() if k not in before},
+                     {k: v for k, v in before.items() if k not in shown},
+                     (n_before, articles))
+
+
+def _map_on_disk(index: ArticleIndex, out: Path) -> tuple[dict[str, str], int]:
+    """The places (key -> name) and the number of articles of the map in ``out``, as
+    recorded when it was drawn; none if the map there is not the one recorded (deleted,
+    edited, or put in place by a build killed before it could record it)."""
+    shows = index.meta("map_shows")
+    if not shows or not map_on_disk(index.meta("map"), out):
+        return {}, 0
+    recorded = json.loads(shows)
+    return recorded["places"], recorded["articles"]
+
+
+@dataclass(frozen=True)
+class MapChange:
+    """What the map on disk gained and lost by a build (the map it replaced against the
+    one it wrote, whatever the index held before)."""
+
+    came: dict[str, str]
+    """Places (key -> name) on the new map and not on the old."""
+    left: dict[str, str]
+    articles: tuple[int, int] | None
+    """Articles on the old map and on the new (None: the map was not written)."""
 
 
 def draw_map(view: MapView, places: gpd.GeoDataFrame, out: Path, *, title: str, cap: int,
@@ -165,8 +213,10 @@ def _write_beside(receive: Receive, out: Path, layout: exports.Layout, spool: Sp
                   dropped: list[str], summary: bool, title: str) -> None:
     """What a build writes while it draws the map (see :mod:`.background`): the exports and
     ``places.html``, put in place when the build, its map written, sends :data:`_COMMIT`
-    (it then puts the map in place itself); anything else, or nothing, and they are
-    discarded. The exports ``names`` are written (none: only ``places.html``). The places
+    with the map's files; anything else, or nothing, and they are
+    discarded. The word comes with the map's files, which it puts in place last, all in one
+    journaled commit (see :mod:`mapper.journal`). The exports ``names`` are written (none:
+    only ``places.html``). The places
     frame arrives first, once the build has counted the places."""
     places: list[gpd.GeoDataFrame] = []
 
@@ -184,9 +234,11 @@ def _write_beside(receive: Receive, out: Path, layout: exports.Layout, spool: Sp
             write_summary(frame(), len(layout), out, title=title, batch=batch)
         frame()  # the places come before the word, whatever was written
         word = receive()
-        if not (isinstance(word, str) and word == _COMMIT):
+        if not (isinstance(word, tuple) and word[0] == _COMMIT):
             raise RuntimeError(f"the build sent {word!r}, not the word to commit")
-        batch.commit()
+        for tmp, target in word[1]:  # the map's files, last
+            batch.add(tmp, target)
+        batch.commit(journal=out)
     except BaseException:
         batch.discard()
         raise

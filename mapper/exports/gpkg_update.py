@@ -62,6 +62,9 @@ def update_in_place(path: Path, places: Callable[[], gpd.GeoDataFrame], dropped:
     conn = sqlite3.connect(path, isolation_level=None, timeout=30)
     try:
         _functions(conn)
+        # A rollback journal, deleted when the transaction commits: how a commit journal
+        # tells whether it did (see mapper.journal).
+        conn.execute("PRAGMA journal_mode = DELETE")
         conn.execute("BEGIN IMMEDIATE")
         for table in added:
             conn.executemany(f"DELETE FROM {table} WHERE article_id = ?",
@@ -83,7 +86,7 @@ def update_in_place(path: Path, places: Callable[[], gpd.GeoDataFrame], dropped:
     if batch is None:
         _commit(conn)
     else:
-        batch.add_pending(lambda: _commit(conn), lambda: _rollback(conn))
+        batch.add_pending(lambda: _commit(conn), lambda: _rollback(conn), path)
     return frame
 
 

@@ -15,10 +15,20 @@ class Spool:
     """Per article its :class:`~.rows.Lines`, each stream in a file of its own."""
 
     def __init__(self, folder: Path) -> None:
-        # Owned by the spool and closed by close(), not by a with block here.
-        self._files = {s: tempfile.TemporaryFile(dir=folder) for s in STREAMS}  # noqa: SIM115
+        self._folder = folder
+        self._opened: dict | None = None
         self.at: dict[str, tuple[tuple[int, int], ...]] = {}
         """Article id -> per stream of :data:`~.rows.STREAMS` (offset, length)."""
+
+    @property
+    def _files(self) -> dict:
+        """The stream files, made when the first lines arrive: a build that has nothing to
+        write makes nothing (and needs no write access)."""
+        if self._opened is None:
+            # Owned by the spool and closed by close(), not by a with block here.
+            self._opened = {s: tempfile.TemporaryFile(dir=self._folder)  # noqa: SIM115
+                            for s in STREAMS}
+        return self._opened
 
     def add(self, article_id: str, lines: Lines) -> None:
         at = []
@@ -34,11 +44,11 @@ class Spool:
         return Piece(self._files[stream].fileno(), offset, length)
 
     def flush(self) -> None:
-        for fh in self._files.values():
+        for fh in (self._opened or {}).values():
             fh.flush()
 
     def close(self) -> None:
-        for fh in self._files.values():
+        for fh in (self._opened or {}).values():
             fh.close()
 
     def __enter__(self) -> Spool:

@@ -7,6 +7,11 @@ A failure (timeout, HTTP 429 or 5xx, a reply that is not the service's JSON) is 
 and never raised: the name stays unresolved, a :class:`~mapper.errors.MapperWarning` says so,
 and the caller may ask again on the next build. After :attr:`OnlineResolver.max_failures`
 failures in a row the service is taken as down and not asked again in this run.
+
+Every request ends: it has a total deadline and its answer a size cap
+(:mod:`.bounded`); a build spends at most its budget of seconds online; a cached "not
+found" is asked again after ``not_found_days``; a point out of range is refused, not
+wrapped.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import time
 import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -30,12 +36,16 @@ from geopy.location import Location
 from mapper.errors import MapperWarning, OnlineGeocoderError
 from mapper.models import Place
 from mapper.parse import names
+from mapper.parse.bounded import DEFAULT_DEADLINE, DEFAULT_MAX_BYTES, BoundedAdapter
 from mapper.paths import cache_dir
 
-#: Options that are ours, not the geocoder's constructor's.
-_OWN_OPTIONS = ("min_delay_seconds",)
+#: Options that are ours, not the geocoder's constructor's, and their defaults: the rate
+#: limit, a request's total deadline (s), an answer's largest size (bytes), the seconds a
+#: build may spend online, and the days a "not found" answer is believed.
+_OWN_OPTIONS = {"min_delay_seconds": 1.0, "deadline": DEFAULT_DEADLINE,
+                "max_answer_bytes": DEFAULT_MAX_BYTES, "budget": 600.0, "not_found_days": 30.0}
 #: Options that do not change a service's answers (left out of the cache key).
-_NEUTRAL_OPTIONS = frozenset({"user_agent", "timeout", "min_delay_seconds"})
+_NEUTRAL_OPTIONS = frozenset({"user_agent", "timeout", *_OWN_OPTIONS})
 #: Confidence of an online answer when the service gives none.
 DEFAULT_SCORE = 0.5
 
@@ -68,34 +78,50 @@ def default_cache_path() -> Path:
 
 
 class GeocodeCache:
-    """Answers of online geocoders, by service and name key, in SQLite (``None``: not found)."""
+    """Answers of online geocoders, by service and name key, in SQLite (``None``: not found),
+    with when each was stored."""
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
         try:
-            self._conn.execute("CREATE TABLE IF NOT EXISTS answers (service TEXT NOT NULL, "
-                               "name TEXT NOT NULL, raw TEXT, PRIMARY KEY (service, name))")
+            self._create()
         except sqlite3.DatabaseError:
             # A cache is worth nothing against a build: start a new one.
             self._conn.close()
             self.path.unlink(missing_ok=True)
             self._conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
-            self._conn.execute("CREATE TABLE answers (service TEXT NOT NULL, name TEXT NOT "
-                               "NULL, raw TEXT, PRIMARY KEY (service, name))")
+            self._create()
 
-    def get(self, service: str, name: str) -> tuple[bool, dict | None]:
-        """(known, raw): ``known`` False when the name was never answered."""
-        row = self._conn.execute("SELECT raw FROM answers WHERE service = ? AND name = ?",
-                                 (service, name)).fetchone()
+    def _create(self) -> None:
+        self._conn.execute("CREATE TABLE IF NOT EXISTS answers (service TEXT NOT NULL, "
+                           "name TEXT NOT NULL, raw TEXT, stored REAL, "
+                           "PRIMARY KEY (service, name))")
+        columns = {r[1] for r in self._conn.execute("PRAGMA table_info(answers)")}
+        if "stored" not in columns:  # a cache of an older mapper: its answers undated
+            self._conn.execute("ALTER TABLE answers ADD COLUMN stored REAL")
+
+    def get(self, service: str, name: str, not_found_for: float | None = None,
+            ) -> tuple[bool, dict | None]:
+        """(known, raw): ``known`` False when the name was never answered, or was not found
+        more than ``not_found_for`` seconds ago (or at a time not recorded)."""
+        row = self._conn.execute("SELECT raw, stored FROM answers WHERE service = ? AND "
+                                 "name = ?", (service, name)).fetchone()
         if row is None:
             return False, None
-        return True, (json.loads(row[0]) if row[0] is not None else None)
+        raw, stored = row
+        if raw is None:
+            if not_found_for is not None and (stored is None
+                                              or time.time() - stored > not_found_for):
+                return False, None
+            return True, None
+        return True, json.loads(raw)
 
     def put(self, service: str, name: str, raw: dict | None) -> None:
-        self._conn.execute("INSERT OR REPLACE INTO answers VALUES (?, ?, ?)", (
-            service, name, None if raw is None else json.dumps(raw, sort_keys=True)))
+        self._conn.execute("INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?)", (
+            service, name, None if raw is None else json.dumps(raw, sort_keys=True),
+            time.time()))
 
     def close(self) -> None:
         self._conn.close()
@@ -111,7 +137,13 @@ class OnlineResolver:
     """Cache key of the service: its name and the options that change its answers."""
     min_delay_seconds: float = 1.0
     max_failures: int = 3
+    budget: float | None = None
+    """Seconds this resolver may spend asking (None: no limit); then names stay unresolved."""
+    not_found_days: float | None = None
+    """Days a cached "not found" is believed (None: for ever)."""
     requests: int = 0
+    spent: float = 0.0
+    """Seconds spent asking the service (rate-limit waits included)."""
     failures: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -125,6 +157,7 @@ class OnlineResolver:
                                     swallow_exceptions=False)
         self._in_a_row = 0
         self._failed: set[str] = set()  # names that failed in this run: not asked again
+        self._budget_said = False
 
     @property
     def identity(self) -> str:
@@ -136,15 +169,19 @@ class OnlineResolver:
         key = names.key(surface)
         if not key:
             return None, False
-        known, raw = self.cache.get(self.service, key)
+        known, raw = self.cache.get(self.service, key, None if self.not_found_days is None
+                                    else self.not_found_days * 86400)
         if not known:
-            if self._in_a_row >= self.max_failures or key in self._failed:
+            if (self._in_a_row >= self.max_failures or key in self._failed
+                    or self._over_budget()):
                 return None, True
+            started = time.monotonic()
             try:
                 self.requests += 1
                 location = self._geocode(surface, exactly_one=True)
                 raw = _raw(location)
             except (GeopyError, ValueError, TypeError, KeyError, AttributeError) as exc:
+                self.spent += time.monotonic() - started
                 self._in_a_row += 1
                 self._failed.add(key)
                 self.failures.append(surface)
@@ -156,6 +193,7 @@ class OnlineResolver:
                                   "not asking it again in this build", MapperWarning,
                                   stacklevel=2)
                 return None, True
+            self.spent += time.monotonic() - started
             self._in_a_row = 0
             self.cache.put(self.service, key, raw)
         if raw is None:
@@ -166,6 +204,17 @@ class OnlineResolver:
             warnings.warn(f"online geocoder: unusable answer for {surface!r} ({_short(exc)})",
                           MapperWarning, stacklevel=2)
             return None, False
+
+    def _over_budget(self) -> bool:
+        """Whether the budget is spent (said once)."""
+        if self.budget is None or self.spent < self.budget:
+            return False
+        if not self._budget_said:
+            self._budget_said = True
+            warnings.warn(f"online geocoder: its budget of {self.budget:g} s for this build is "
+                          "spent; the remaining names stay unresolved (asked on the next "
+                          "build)", MapperWarning, stacklevel=3)
+        return True
 
     def close(self) -> None:
         self.cache.close()
@@ -184,17 +233,26 @@ def make_resolver(service: str, options: Mapping[str, str] | Iterable[str] = (),
         cls = get_geocoder_for_service(service)
     except GeopyError as exc:
         raise OnlineGeocoderError(f"unknown geocoder {service!r}: {exc}") from exc
-    delay = float(opts.pop("min_delay_seconds", 1.0))
+    own = {}
+    for name, default in _OWN_OPTIONS.items():
+        try:
+            own[name] = float(opts.pop(name, default))
+        except ValueError:
+            raise OnlineGeocoderError(f"geocoder option {name} is not a number") from None
     kwargs: dict[str, object] = {"user_agent": user_agent(), "timeout": 10.0}
     kwargs.update({k: _value(v) for k, v in opts.items()})
+    answers = sorted((k, str(v)) for k, v in kwargs.items() if k not in _NEUTRAL_OPTIONS)
+    bounded = functools.partial(BoundedAdapter, deadline=own["deadline"],
+                                max_bytes=int(own["max_answer_bytes"]))
     try:
-        geocoder = cls(**kwargs)
+        geocoder = cls(**kwargs, adapter_factory=bounded)
     except (TypeError, ValueError, GeopyError) as exc:
         raise OnlineGeocoderError(f"cannot set up geocoder {service!r}: {exc}") from exc
-    answers = sorted((k, str(v)) for k, v in kwargs.items() if k not in _NEUTRAL_OPTIONS)
     ident = service.lower() + " " + json.dumps(answers)
     cache = GeocodeCache(cache_path or default_cache_path())
-    return OnlineResolver(geocoder, cache, ident, min_delay_seconds=delay)
+    return OnlineResolver(geocoder, cache, ident, min_delay_seconds=own["min_delay_seconds"],
+                          budget=own["budget"] or None,
+                          not_found_days=own["not_found_days"] or None)
 
 
 def parse_options(pairs: Iterable[str]) -> dict[str, str]:
@@ -225,11 +283,19 @@ def _raw(location: Location | None) -> dict | None:
     if location is None:
         return None
     raw = dict(location.raw) if isinstance(location.raw, Mapping) else {}
-    # Validates the point now, so garbage fails here (not cached) rather than at every build.
+    # Validates the point now, so garbage fails here (not cached) rather than at every build;
+    # the service's own numbers first: geopy wraps a longitude of 9999 to -81.
+    for lat_key, lon_key in (("lat", "lon"), ("lat", "lng"), ("latitude", "longitude")):
+        if lat_key in raw and lon_key in raw:
+            _in_range(float(raw[lat_key]), float(raw[lon_key]))
     lat, lon = float(location.latitude), float(location.longitude)
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise ValueError(f"point out of range: {lat}, {lon}")
+    _in_range(lat, lon)
     return raw | {"_lat": lat, "_lon": lon, "_address": str(location.address or "")}
+
+
+def _in_range(lat: float, lon: float) -> None:
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise ValueError(f"point out of range: lat {lat}, lon {lon}")
 
 
 def place_from_raw(raw: Mapping, service: str) -> Place:

@@ -46,12 +46,14 @@ def read_corpus(
     *,
     max_bytes: int = DEFAULT_MAX_BYTES,
     exclude: Iterable[str | os.PathLike[str]] = (),
+    follow_links: bool = False,
 ) -> tuple[list[Article], list[Problem]]:
     """Read every article file (:data:`EXTENSIONS`) under ``folder``, recursively, in sorted order.
 
     Hidden files and directories are skipped, as are the directories in ``exclude`` (the
-    caller's own output folder). One unreadable file never stops the others: it becomes a
-    :class:`Problem` and reading goes on.
+    caller's own output folder), and links leading outside ``folder`` unless
+    ``follow_links`` (each a :class:`Problem`). One unreadable file never stops the others:
+    it becomes a :class:`Problem` and reading goes on.
     """
     root = Path(folder)
     if not root.is_dir():
@@ -59,7 +61,7 @@ def read_corpus(
     excluded = {_identity(Path(p)) for p in exclude if Path(p).exists()}
     articles: list[Article] = []
     problems: list[Problem] = []
-    for _, path, note in _candidates(root, excluded):
+    for _, path, note in _candidates(root, excluded, follow_links=follow_links):
         if note:
             problems.append(Problem(str(path), note))
             continue
@@ -145,17 +147,28 @@ def _identity(p: Path) -> tuple[int, int]:
 
 
 def _candidates(root: Path, excluded: set[tuple[int, int]],
-                ignored: Counter[str] | None = None) -> list[tuple[str, Path, str]]:
+                ignored: Counter[str] | None = None, follow_links: bool = False,
+                ) -> list[tuple[str, Path, str]]:
     """Article files under ``root`` sorted by id: (id, path, note), with a note for entries
     that are not files; ``ignored`` counts the other files met, by their ending (".docx").
     Ids are made from the names met on the way down, not by asking pathlib for each
     relative path (half the time of a 10,000-file walk).
 
     Symlinked directories are followed once: a directory already visited (by device and
-    inode) is not entered again, so link loops end.
+    inode) is not entered again, so link loops end. A link (to a file or a folder) that
+    leads outside ``root`` is not followed but noted, unless ``follow_links``: a map is
+    shared, and a link must not pull ``/etc/passwd`` into it.
     """
     found: list[tuple[str, Path, str]] = []
     visited: set[tuple[int, int]] = set()
+    inside = os.path.realpath(root)
+
+    def outside(path: Path) -> str | None:
+        """Where the link ``path`` leads, when that is outside ``root`` (and exists)."""
+        target = os.path.realpath(path)
+        if target == inside or target.startswith(inside.rstrip(os.sep) + os.sep):
+            return None
+        return target if os.path.exists(target) else None
 
     def walk(folder: Path, prefix: str) -> None:
         try:
@@ -176,6 +189,13 @@ def _candidates(root: Path, excluded: set[tuple[int, int]],
             if name.startswith("."):
                 continue
             is_article = name.lower().endswith(EXTENSIONS)
+            if not follow_links and entry.is_symlink() and (
+                    target := outside(folder / name)) is not None and (
+                    is_article or os.path.isdir(target)):
+                found.append((prefix + name, folder / name,
+                              f"symbolic link to {target}, outside the articles folder: not "
+                              "followed (--follow-links follows it)"))
+                continue
             try:
                 is_dir = entry.is_dir()  # follows symlinks; False for broken ones and loops
             except OSError:

@@ -60,10 +60,12 @@ class Entry:
 def scan(folder: str | os.PathLike[str], *, exclude: tuple[Path, ...] = (),
          max_bytes: int = corpus.DEFAULT_MAX_BYTES,
          known: Mapping[str, Hashed] | None = None,
-         ignored: Counter[str] | None = None) -> list[Entry]:
+         ignored: Counter[str] | None = None,
+         follow_links: bool = False) -> list[Entry]:
     """The article files under ``folder``, sorted by id, with their hashes; ``known``: what
     the article index knows, by id (files with the stat it recorded are not read);
-    ``ignored`` counts the files of other types met, by ending."""
+    ``ignored`` counts the files of other types met, by ending. Links leading outside
+    ``folder`` are entries with a note, unless ``follow_links``."""
     root = Path(folder)
     if not root.is_dir():
         raise ArticleError(str(folder), "not a folder")
@@ -78,7 +80,7 @@ def scan(folder: str | os.PathLike[str], *, exclude: tuple[Path, ...] = (),
     known = known or {}
     settled = time.time_ns() - int(SETTLED * 1e9)
     entries = []
-    for aid, path, note in corpus._candidates(root, excluded, ignored):
+    for aid, path, note in corpus._candidates(root, excluded, ignored, follow_links):
         if note:
             entries.append(Entry(aid, path, None, note))
             continue
