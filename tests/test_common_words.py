@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-import mapper.parse.recognize as recognize
+import mapper.parse.common_words as recognize
 
 
 @pytest.fixture

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from mapper.models import Article, Mention, Place
 from mapper.parse import spellings
+from mapper.parse.common_words import is_common_word
 from mapper.parse.gazetteer import Gazetteer, default_gazetteer
 from mapper.parse.language import language
 from mapper.parse.persons import is_first_name
-from mapper.parse.recognize import CALENDAR, find_names, is_common_word
+from mapper.parse.recognize import CALENDAR, find_names
 from mapper.parse.resolve import resolve
 
 #: The confidence of a place found by how its name sounds.

@@ -10,27 +10,28 @@ a title-case headline, and all-caps words that are not a dateline or a known abb
 
 from __future__ import annotations
 
-import bisect
-import contextlib
-import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
-from pathlib import Path
-from typing import NamedTuple
 
-from wordfreq import get_frequency_dict
-
-from mapper import atomic
+from mapper.parse.common_words import is_common_word, is_everyday_word
 from mapper.parse.names import fold, key_of_words
 from mapper.parse.persons import is_first_name
-from mapper.paths import cache_dir
+from mapper.parse.textwords import (
+    HEADLINE_CHARS,
+    NEWLINE_CHAR,
+    TITLES,
+    Word,
+    first_on_line,
+    line_start,
+    mostly_capitals,
+    sentence_initial,
+    split_words,
+    titlecase_lines,
+)
 
 MAX_WORDS = 6
 
-_WORD = re.compile(r"[^\W_]+")
 # What may stand between two words of one name: "Lashkar Gah", "Mazar-i-Sharif",
 # "Côte d'Ivoire", "U.S.", "Washington, D.C.".
 _JOIN = re.compile(r"[ \t]|[ \t]?[-'.][ \t]?|, ")
@@ -78,18 +79,6 @@ ORG_SUFFIX = frozenset(
     """.split()
 )
 
-#: Titles and honorifics that start a person's name ("Mullah Omar", "General Dostum").
-TITLES = frozenset(
-    """Mr Mrs Ms Miss Dr Prof Professor Sir Dame Lord Lady Mullah Mulla Mawlavi Maulvi
-    Mawlawi Maulana Sheikh Shaikh Sheik Imam Ayatollah Hajji Haji Qari Ustad Commander
-    General Gen Lieutenant Lt Colonel Col Major Maj Captain Capt Sergeant Sgt Admiral Adm
-    Marshal President Vice Premier Minister Chancellor Senator Sen Governor Gov Mayor
-    Ambassador Envoy Secretary Judge Justice Bishop Pope Father Brother Sister Saint
-    King Queen Prince Princess Emir Amir Sultan Rep Representative Spokesman
-    Spokeswoman Chief Director Chairman Chairwoman Officer Agent Detective Coach
-    """.split()
-)
-
 #: Words that may qualify a place without being part of a person's or organisation's name.
 QUALIFIERS = frozenset(
     """North South East West Northern Southern Eastern Western Central Upper Lower Greater
@@ -102,8 +91,6 @@ QUALIFIERS = frozenset(
 #: "Kandahar airport"): a name only goes over them to reach a longer gazetteer name.
 LANDMARK_LOWER = frozenset("nuclear power plant station airport airfield air base dam".split())
 
-#: Share of a line's longer words that are capitalised in a title-case headline.
-TITLECASE_SHARE = 0.85
 
 #: Lowercase particles inside persons' names.
 NAME_PARTICLES = frozenset({"de", "van", "von", "der", "den", "da", "di", "du", "bin", "ibn",
@@ -119,81 +106,6 @@ CALENDAR = frozenset(
 _OF_ORG = re.compile(r"\b([A-Z][a-z]+) of (?:the )?$")
 _NAME_PARTS = re.compile(r"[\s.\-'\u2019]+")
 _SPEECH_AFTER = re.compile(r"[ \t]+(?:said|says|told|added|asked|wrote|explained)\b")
-
-#: Words a common English word needs to reach before it is treated as a word, not a name.
-COMMON_ZIPF = 3.0
-#: The same without a case-keeping dictionary: only the very frequent words.
-OTHER_LANGUAGE_COMMON_ZIPF = 4.5
-#: A word this frequent ("nice", "reading", "mobile") is a word even when a sentence
-#: capitalises it; a rarer one ("geneva") is the city of that name there.
-EVERYDAY_ZIPF = 4.0
-
-
-def _dictionary_words() -> frozenset[str]:
-    """Words Webster's dictionary spells in lowercase (the english-words package's web2).
-    Proper nouns it lists are capitalised, so "reading" is here and "liverpool" is not."""
-    from english_words import get_english_words_set
-
-    return frozenset(w for w in get_english_words_set(["web2"], lower=False) if w.islower())
-
-
-@lru_cache(maxsize=1)
-def _common_english() -> frozenset[str]:
-    """The dictionary's words that news uses often (zipf >= :data:`COMMON_ZIPF`).
-
-    Made from two word lists that are slow to load at every start (before the first
-    article), it is kept in :func:`mapper.paths.cache_dir` under the versions of the
-    packages it comes from and read back in milliseconds."""
-    # Named by what makes it: the two packages' versions and this module's code.
-    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
-    name = (f"common-words-english-words-{_version('english-words')}-wordfreq-"
-            f"{_version('wordfreq')}-{code}.txt")
-    path = cache_dir() / name
-    try:
-        count, *lines = path.read_text(encoding="utf-8").split("\n")
-        if count == f"{len(lines)} words":  # else damaged: made again
-            return frozenset(lines)
-    except (OSError, UnicodeDecodeError, ValueError):
-        pass
-    frequencies = _frequencies("en")
-    words = frozenset(w for w in _dictionary_words()
-                      if frequencies.get(w, 0.0) >= 10 ** (COMMON_ZIPF - 9))
-    with contextlib.suppress(OSError):  # a read-only home: made again next time
-        atomic.write_text(path, "\n".join([f"{len(words)} words", *sorted(words)]))
-    return words
-
-
-def _version(package: str) -> str:
-    try:
-        return version(package)
-    except PackageNotFoundError:
-        return "unknown"
-
-
-@lru_cache(maxsize=200_000)
-def is_common_word(word: str, lang: str = "en") -> bool:
-    """True for ordinary words that news uses often ("Reading", "Mobile", "Nice"),
-    not for names that are frequent because they are famous ("Liverpool", "Washington").
-
-    English has a dictionary that keeps case; other languages go by frequency alone.
-    """
-    if lang != "en":
-        return _frequencies(lang).get(word, 0.0) >= 10 ** (OTHER_LANGUAGE_COMMON_ZIPF - 9)
-    return word in _common_english()
-
-
-@lru_cache(maxsize=200_000)
-def is_everyday_word(word: str, lang: str = "en") -> bool:
-    """A word of everyday language (zipf >= :data:`EVERYDAY_ZIPF`), ``word`` folded."""
-    return _frequencies(lang).get(word, 0.0) >= 10 ** (EVERYDAY_ZIPF - 9)
-
-
-@lru_cache(maxsize=8)
-def _frequencies(lang: str) -> dict[str, float]:
-    """wordfreq's word -> frequency table (zipf = log10(frequency) + 9). Looked up directly:
-    ``zipf_frequency`` tokenises its argument first, which a word already folded needs not."""
-    return get_frequency_dict(lang, "best")
-
 
 @dataclass(frozen=True)
 class Found:
@@ -245,33 +157,6 @@ class Found:
     before rivers, seas, ranges and deserts, seldom before a town."""
 
 
-class _Word(NamedTuple):
-    # A NamedTuple, not a frozen dataclass: one is made per word of every article, and a
-    # tuple is built several times faster.
-    start: int
-    end: int
-    folded: str
-    cap: bool
-    upper: bool
-
-
-def _words(text: str, folded: str) -> list[_Word]:
-    out = []
-    append = out.append
-    for m in _WORD.finditer(folded):
-        s, e = m.span()
-        first = text[s]
-        if first.islower():  # most words: neither capitalised nor in capitals
-            append(_new(_Word, (s, e, m.group(), False, False)))
-        else:
-            append(_new(_Word, (s, e, m.group(), first.isupper() or first.isdigit(),
-                                e - s > 1 and text[s:e].isupper())))
-    return out
-
-
-_new = tuple.__new__  # builds a _Word without NamedTuple's Python-level __new__
-
-
 _CUE_AFTER = re.compile(r"[ \t]+(province|district|city|town|county|state|region|river|"
                         r"valley)\b", re.IGNORECASE)
 _CUE_BEFORE = re.compile(r"\b(province|district|city|town|county|state|region) of[ \t]+$",
@@ -306,9 +191,9 @@ def find_names(text: str, has_key: Callable[[str], bool], lang: str = "en",
     """
     lowercase_demonyms = is_demonym if lang != "en" else None
     folded = fold(text)
-    words = _words(text, folded)
-    line_titlecase = _titlecase_lines(text, words)
-    newlines = [m.start() for m in _NEWLINE_CHAR.finditer(text)]
+    words = split_words(text, folded)
+    line_titlecase = titlecase_lines(text, words)
+    newlines = [m.start() for m in NEWLINE_CHAR.finditer(text)]
     found: list[Found] = []
     i, n = 0, len(words)
     while i < n:
@@ -337,7 +222,7 @@ def find_names(text: str, has_key: Callable[[str], bool], lang: str = "en",
     return found
 
 
-def _longest_match(text: str, words: list[_Word], i: int,
+def _longest_match(text: str, words: list[Word], i: int,
                    has_key: Callable[[str], bool]) -> tuple[int, str] | None:
     """The last word index and key of the longest gazetteer name starting at word ``i``."""
     end = i
@@ -367,7 +252,7 @@ def _longest_match(text: str, words: list[_Word], i: int,
     return None
 
 
-def _found(text: str, words: list[_Word], i: int, j: int, key: str,
+def _found(text: str, words: list[Word], i: int, j: int, key: str,
            line_titlecase: dict[int, bool], lang: str, newlines: list[int],
            has_key: Callable[[str], bool]) -> Found | None:
     first, last = words[i], words[j]
@@ -381,8 +266,8 @@ def _found(text: str, words: list[_Word], i: int, j: int, key: str,
         all(x.upper or (x.end - x.start == 1 and text[x.start].isupper())
             for x in span_words) and any(x.upper for x in span_words) or (
             len(span_words) > 1 and all(text[x.start:x.end].isupper() for x in span_words)))
-    titlecase = line_titlecase.get(_line_start(text, start, newlines), False)
-    initial = _sentence_initial(text, start)
+    titlecase = line_titlecase.get(line_start(text, start, newlines), False)
+    initial = sentence_initial(text, start)
 
     org = person = person_cue = continues = False
     nxt = words[j + 1] if j + 1 < len(words) else None
@@ -430,7 +315,7 @@ def _found(text: str, words: list[_Word], i: int, j: int, key: str,
                  dotted=text[end:end + 1] == ".", article=article)
 
 
-def _after_name_part(text: str, words: list[_Word], i: int, titlecase: bool,
+def _after_name_part(text: str, words: list[Word], i: int, titlecase: bool,
                      has_key: Callable[[str], bool], lang: str = "en") -> tuple[bool, bool]:
     """Whether word ``i`` follows a title or another part of a person's name, and whether
     that is a real person cue (a title, a known first name, an initial, a name particle)."""
@@ -454,7 +339,7 @@ def _after_name_part(text: str, words: list[_Word], i: int, titlecase: bool,
         # Khan", "Seergeoh Villanueva"); a common word ("Smart Dubai", "Baseball Toronto")
         # or a place ("Kabul Herat highway") makes at most this one occurrence a name.
         rare = not is_common_word(prev.folded, lang)
-        if not _sentence_initial(text, prev.start):
+        if not sentence_initial(text, prev.start):
             return True, rare and not has_key(prev.folded)  # "University Belfast": local
         # At a sentence start a capital says nothing about a common word.
         return rare, rare and not has_key(prev.folded)
@@ -488,9 +373,9 @@ def _allcaps_ok(text: str, start: int, end: int) -> bool:
     # A dateline starts its line, unless an agency's credit marks it ("... Biron. WASHINGTON,
     # April 5 (Thomson Reuters Foundation) -") or a place and a dash follow a headline on the
     # same line ("Floods hit capital KHARTOUM, Sudan --").
-    if m and (m.group(2) or (m.group(1) and m.group(3)) or _first_on_line(text, start)):
+    if m and (m.group(2) or (m.group(1) and m.group(3)) or first_on_line(text, start)):
         return True
-    if _first_on_line(text, start) and _DATELINE_BARE.match(text, end):
+    if first_on_line(text, start) and _DATELINE_BARE.match(text, end):
         return True
     # Only a short line can be a headline; looking no further keeps one-line articles of
     # megabytes linear.
@@ -498,62 +383,4 @@ def _allcaps_ok(text: str, start: int, end: int) -> bool:
     le = text.find("\n", end, end + HEADLINE_CHARS)
     if (ls == 0 and start > HEADLINE_CHARS) or le == -1 and len(text) - end > HEADLINE_CHARS:
         return False
-    return _mostly_capitals(text[ls:le if le >= 0 else len(text)])
-
-
-def _first_on_line(text: str, pos: int) -> bool:
-    k = pos - 1
-    while k >= 0 and text[k] in " \t":
-        k -= 1
-    return k < 0 or text[k] == "\n"
-
-
-#: The longest line that may be a headline.
-HEADLINE_CHARS = 300
-
-
-@lru_cache(maxsize=1024)
-def _mostly_capitals(line: str) -> bool:
-    letters = [c for c in line if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) / len(letters) > 0.9
-
-
-_NEWLINE_CHAR = re.compile("\n")
-
-
-def _line_start(text: str, pos: int, newlines: list[int]) -> int:
-    """Offset of the line holding ``pos``; ``newlines`` are the text's newline offsets."""
-    k = bisect.bisect_left(newlines, pos)
-    return newlines[k - 1] + 1 if k else 0
-
-
-def _sentence_initial(text: str, pos: int) -> bool:
-    k = pos - 1
-    while k >= 0 and text[k] in " \t\"'“‘(«*•-–—":
-        k -= 1
-    if k < 0 or text[k] in "\n!?:;":
-        return True
-    if text[k] != ".":
-        return False
-    # "Gen. Frank McKenzie", "J. Smith": a title's or an initial's dot ends no sentence.
-    m = _WORD_BEFORE.search(text, max(0, k - 20), k)
-    return not (m and (m.group() in TITLES or len(m.group()) == 1))
-
-
-_WORD_BEFORE = re.compile(r"[^\W_]+$")
-
-
-def _titlecase_lines(text: str, words: list[_Word]) -> dict[int, bool]:
-    """For each line start: is the line a title-case headline ("Taliban Increase Attacks On
-    Major Cities")? There, capitals say nothing about names."""
-    counts: dict[int, list[int]] = {}
-    line_start, next_nl = 0, text.find("\n")
-    for w in words:
-        while next_nl != -1 and w.start > next_nl:
-            line_start, next_nl = next_nl + 1, text.find("\n", next_nl + 1)
-        if w.end - w.start >= 4:
-            c = counts.setdefault(line_start, [0, 0])
-            c[0] += w.cap
-            c[1] += 1
-    return {ls: 3 <= total <= 20 and caps / total >= TITLECASE_SHARE
-            for ls, (caps, total) in counts.items()}
+    return mostly_capitals(text[ls:le if le >= 0 else len(text)])

@@ -16,7 +16,8 @@ from itertools import accumulate
 
 from mapper.models import Mention
 from mapper.parse import names
-from mapper.parse.recognize import CALENDAR, is_common_word
+from mapper.parse.common_words import is_common_word
+from mapper.parse.recognize import CALENDAR
 
 #: Most words in a candidate name.
 MAX_WORDS = 4
