@@ -1,20 +1,17 @@
-/* Map layers: the Natural Earth basemap, the shading by mentions, the place markers and the
- * legend. Everything is drawn on canvases (one per pane), so thousands of places stay fast. */
+/* Map layers: the basemap (basemap.js), the shading by mentions, the place markers, their
+ * labels (labels.js) and the legend. Everything but the labels is drawn on canvases (one per
+ * pane), so thousands of places stay fast. */
 function mapperLayers(ctx, cfg, onSelect) {
   "use strict";
   var map = cfg.map, dom = mapperDom, el = dom.el, svg = dom.svg;
   // The basemap sits under the tile pane (200): tiles cover it when they load, and where they
   // cannot load (offline) it shows through.
-  [["mapper-base", 150], ["mapper-shade", 350], ["mapper-places", 450]].forEach(function (p) {
+  [["mapper-base", 150], ["mapper-shade", 350], ["mapper-water", 360],
+   ["mapper-places", 450]].forEach(function (p) {
     map.createPane(p[0]).style.zIndex = p[1];
   });
 
-  /* Basemap: Natural Earth land on the map's sea-coloured background, always drawn. */
-  L.geoJSON(ctx.geo.countries, {
-    renderer: L.canvas({ pane: "mapper-base" }), interactive: false,
-    attribution: "Boundaries: Natural Earth",
-    style: { color: "#8d8d8d", weight: 0.6, fillColor: "#f4f1ea", fillOpacity: 1 }
-  }).addTo(map);
+  var basemap = mapperBasemap(ctx, cfg);
 
   /* Places: circles sized by mentions (sqrt, so area tracks the count), styled by kind. */
   var KIND_GROUP = { continent: "area", region: "area", country: "area", admin1: "province",
@@ -44,20 +41,25 @@ function mapperLayers(ctx, cfg, onSelect) {
     tip.setLatLng(m.getLatLng()).setContent(box).addTo(map);
   }
   var counts = ctx.places.map(function (p) { return p.mentions; });
-  var markers = [];
-  ctx.places.slice().sort(function (a, b) {  // big areas first, so cities are drawn on top
+  var markers = [], shown = ctx.places.map(function () { return true; });
+  /* Drawing order, bottom to top: areas, provinces, then cities and features; within each,
+   * more mentions first, so small circles lie on large ones. A click picks the top one. */
+  var drawOrder = ctx.places.slice().sort(function (a, b) {
     return DRAW_ORDER[group(a)] - DRAW_ORDER[group(b)] || b.mentions - a.mentions || a.i - b.i;
-  }).forEach(function (p) {
+  }).map(function (p) { return p.i; });
+  drawOrder.forEach(function (i) {
+    var p = ctx.places[i];
     var m = L.circleMarker([p.lat, p.lon], L.extend({ renderer: renderer, pane: "mapper-places",
       radius: radius(p.mentions) }, STYLE[group(p)]));
     m.mapperPlace = p.i;
     markers[p.i] = m;
     m.addTo(cfg.places);
   });
+  function restack() { drawOrder.forEach(function (i) { if (shown[i]) markers[i].bringToFront(); }); }
   cfg.places.on("mouseover", function (e) { showTip(ctx.places[e.layer.mapperPlace], e.layer); });
   cfg.places.on("mouseout", function () { tip.remove(); });
   cfg.places.on("click", function (e) { onSelect(e.layer.mapperPlace, under(e.containerPoint)); });
-  /* Other visible places whose circles cover the clicked point (a city on its province...). */
+  /* Other drawn places whose circles cover the clicked point (a city on its province...). */
   function under(point) {
     var found = [];
     cfg.places.eachLayer(function (m) {
@@ -66,21 +68,126 @@ function mapperLayers(ctx, cfg, onSelect) {
     });
     return found.sort(function (x, y) { return x[0] - y[0]; }).map(function (f) { return f[1]; });
   }
+
+  /* Places projected at the current zoom (world pixels), made once per zoom. */
+  var projected = { zoom: null, xy: null };
+  function world() {
+    var z = map.getZoom();
+    if (projected.zoom !== z) {
+      projected = { zoom: z, xy: ctx.places.map(function (p) { return map.project([p.lat, p.lon], z); }) };
+    }
+    return projected.xy;
+  }
+  /* Dense maps: a place whose centre lies well inside a drawn circle of its own kind with
+   * more mentions is left out at this zoom (it shows as you zoom in); the selected one never. */
+  var CELL = 32, hiddenCount = 0;
+  function declutter() {
+    var xy = world(), grid = {}, sel = selected;
+    hiddenCount = 0;
+    counts.forEach(function (n, i) { if (n <= 0) show(i, false); });
+    byCount().forEach(function (i) {
+      var g = group(ctx.places[i]), q = xy[i], cx = Math.floor(q.x / CELL), cy = Math.floor(q.y / CELL);
+      var keep = true;
+      if (i !== sel) {
+        for (var dx = -1; dx <= 1 && keep; dx++) {
+          for (var dy = -1; dy <= 1 && keep; dy++) {
+            var cell = grid[(cx + dx) + ":" + (cy + dy)];
+            if (!cell) continue;
+            for (var k = 0; k < cell.length; k++) {
+              var j = cell[k];
+              if (group(ctx.places[j]) !== g) continue;
+              if (Math.abs(xy[j].x - q.x) < 0.75 * radius(counts[j]) &&
+                  Math.abs(xy[j].y - q.y) < 0.75 * radius(counts[j])) { keep = false; break; }
+            }
+          }
+        }
+      }
+      if (keep) (grid[cx + ":" + cy] = grid[cx + ":" + cy] || []).push(i);
+      else hiddenCount++;
+      show(i, keep);
+    });
+  }
+  function show(i, on) {
+    var m = markers[i];
+    on = on && counts[i] > 0;
+    if (on === shown[i]) return;
+    shown[i] = on;
+    if (on) { m.addTo(cfg.places); restackNeeded = true; } else cfg.places.removeLayer(m);
+  }
+  var restackNeeded = false, sortedByCount = null;
+  function byCount() {  // places with mentions now, most first
+    if (!sortedByCount) {
+      sortedByCount = ctx.places.map(function (p) { return p.i; }).filter(function (i) {
+        return counts[i] > 0;
+      }).sort(function (a, b) { return counts[b] - counts[a] || DRAW_ORDER[group(ctx.places[b])] -
+        DRAW_ORDER[group(ctx.places[a])] || a - b; });
+    }
+    return sortedByCount;
+  }
+  function refresh() {
+    declutter();
+    if (restackNeeded) { restack(); restackNeeded = false; }
+    labels.update();
+  }
+
+  /* Labels: the api the placement pass reads. */
+  var selected = null;
+  function containerPoint(i) {
+    var q = world()[i], o = map.getPixelOrigin(), pan = map._getMapPanePos();
+    return { x: q.x - o.x + pan.x, y: q.y - o.y + pan.y };
+  }
+  var labels = mapperLabels(ctx, cfg, {
+    /* Places with a spot first, then areas (countries are named by the basemap too). */
+    order: function () {
+      var list = byCount().filter(function (i) { return shown[i]; });
+      return list.filter(function (i) { return group(ctx.places[i]) !== "area"; })
+        .concat(list.filter(function (i) { return group(ctx.places[i]) === "area"; }));
+    },
+    selected: function () { return selected !== null && counts[selected] > 0 ? selected : null; },
+    point: function (i) {
+      var pt = containerPoint(i), size = map.getSize();
+      return pt.x < -30 || pt.y < -30 || pt.x > size.x + 30 || pt.y > size.y + 30 ? null : pt;
+    },
+    radius: function (i) { return radius(counts[i]); },
+    group: function (i) { return group(ctx.places[i]); },
+    circles: function () {
+      var size = map.getSize(), out = [];
+      byCount().forEach(function (i) {
+        if (!shown[i]) return;
+        var pt = containerPoint(i), r = 0.85 * radius(counts[i]);
+        if (pt.x < -r || pt.y < -r || pt.x > size.x + r || pt.y > size.y + r) return;
+        out.push({ minX: pt.x - r, minY: pt.y - r, maxX: pt.x + r, maxY: pt.y + r, i: i });
+      });
+      return out;
+    },
+    onClick: function (i) { onSelect(i, []); }
+  });
+  map.on("zoomend", function () { declutter(); if (restackNeeded) { restack(); restackNeeded = false; } });
+
   /* Shading: countries and provinces by the mentions of the places inside them (log classes
    * over the unfiltered maximum, so colours keep their meaning when a filter is on). */
   var RAMP = ["#fdeccd", "#fbcb8f", "#f59a5b", "#dc6030", "#a8321a"];
   var shaded = ctx.geo.countries.concat(ctx.geo.provinces).filter(function (f) {
     return f.properties.mentions > 0;
   });
+  /* A country's places are found by its code (every place in it but continents and
+   * regions: the payload does not list them); a province lists its own. */
+  var inCountry = {};
+  ctx.places.forEach(function (p) {
+    if (p.country && p.kind !== "continent" && p.kind !== "region") {
+      (inCountry[p.country] = inCountry[p.country] || []).push(p.i);
+    }
+  });
   shaded.forEach(function (f) {
-    f.members = f.properties.places.map(function (k) { return ctx.keyIndex[k]; })
-      .filter(function (i) { return i !== undefined; });
+    f.members = f.properties.places ? f.properties.places.map(function (k) {
+      return ctx.keyIndex[k];
+    }).filter(function (i) { return i !== undefined; }) : inCountry[f.properties.code] || [];
   });
   var maxShade = shaded.reduce(function (m, f) { return Math.max(m, f.properties.mentions); }, 1);
   function shadeClass(n) {
     return Math.min(RAMP.length - 1, Math.floor(RAMP.length * Math.log(n) / Math.log(maxShade + 1)));
   }
-  var shadeOpacity = 0.7;
+  var shadeOpacity = 0.5;
   function shadeStyle(f) {
     var n = f.members.reduce(function (s, i) { return s + counts[i]; }, 0);
     var province = f.properties.code.indexOf("-") > 0;
@@ -92,7 +199,7 @@ function mapperLayers(ctx, cfg, onSelect) {
     renderer: L.canvas({ pane: "mapper-shade" }), interactive: false, style: shadeStyle
   }).addTo(cfg.shading);
   map.on("baselayerchange", function (e) {  // let the tiles show through the shading
-    shadeOpacity = e.layer === cfg.tiles ? 0.35 : 0.7;
+    shadeOpacity = e.layer === cfg.tiles ? 0.35 : 0.5;
     shading.setStyle(shadeStyle);
   });
   function shadingTotals() {  // code -> mentions now shown (for tests)
@@ -111,31 +218,60 @@ function mapperLayers(ctx, cfg, onSelect) {
   /* Show each place with its (filtered) count; places at zero are removed. */
   function setCounts(next) {
     ctx.places.forEach(function (p) {
-      var n = next[p.i], m = markers[p.i];
-      counts[p.i] = n;
-      if (n > 0) {
-        m.setRadius(radius(n));
-        if (!cfg.places.hasLayer(m)) m.addTo(cfg.places);
-      } else if (cfg.places.hasLayer(m)) {
-        cfg.places.removeLayer(m);
-      }
+      counts[p.i] = next[p.i];
+      if (next[p.i] > 0) markers[p.i].setRadius(radius(next[p.i]));
     });
+    sortedByCount = null;
     shading.setStyle(shadeStyle);
+    refresh();
+    if (selected !== null) highlight(selected);
   }
-  function unhighlight() { halo.remove(); }
-  function highlight(i) {
-    var p = ctx.places[i];
-    halo.setLatLng([p.lat, p.lon]).setRadius(radius(Math.max(counts[i], 1)) + 4);
-    if (!map.hasLayer(halo)) halo.addTo(map);
+  function unhighlight() {
+    selected = null;
+    halo.remove();
+    refresh();
   }
-  function focus(i, animate) {  // zoom in to the place, never out
+  function highlight(i) {  // a place filtered down to no mentions keeps no halo
     var p = ctx.places[i];
-    var zoom = { area: 4, province: 6, city: 7, feature: 7 }[group(p)];
-    map.setView([p.lat, p.lon], Math.max(map.getZoom(), zoom), { animate: animate !== false });
+    selected = i;
+    if (counts[i] > 0) {
+      halo.setLatLng([p.lat, p.lon]).setRadius(radius(counts[i]) + 4);
+      if (!map.hasLayer(halo)) halo.addTo(map);
+    } else {
+      halo.remove();
+    }
+    refresh();
+  }
+  /* Zoom to a place so that its nearest drawn neighbours stay in view (with their labels):
+   * the largest zoom, up to 10, at which the three nearest fit around it; areas at 4. */
+  function focusZoom(i) {
+    var p = ctx.places[i], g = group(p);
+    if (g === "area") return Math.max(map.getZoom(), 4);
+    var z0 = map.getZoom(), here = map.project([p.lat, p.lon], z0), near = [];
+    ctx.places.forEach(function (q) {
+      if (q.i === i || counts[q.i] <= 0 || group(q) === "area") return;
+      var d = map.project([q.lat, q.lon], z0).subtract(here);
+      if (Math.abs(d.x) + Math.abs(d.y) < 1e-6 * Math.pow(2, z0)) return;  // the same spot
+      near.push(d);
+    });
+    near.sort(function (a, b) { return a.x * a.x + a.y * a.y - b.x * b.x - b.y * b.y; });
+    var size = map.getSize(), fit = Infinity;
+    near.slice(0, 3).forEach(function (d) {
+      var room = Math.min((size.x / 2 - 90) / Math.max(Math.abs(d.x), 1),
+                          (size.y / 2 - 40) / Math.max(Math.abs(d.y), 1));
+      fit = Math.min(fit, room);
+    });
+    var z = fit === Infinity ? 8 : Math.floor(z0 + Math.log(fit) / Math.LN2);
+    return Math.max(4, Math.min(10, z));
+  }
+  function focus(i, animate) {
+    var p = ctx.places[i];
+    map.setView([p.lat, p.lon], focusZoom(i), { animate: animate !== false });
   }
 
   function legend() {
     var box = dom.byId("mp-legend");
+    box.appendChild(el("summary", "", "Legend"));
     box.appendChild(el("h4", "", "Places"));
     ["area", "province", "city", "feature"].forEach(function (g) {
       var row = el("div", "row"), s = STYLE[g], pic = svg("svg", { width: 18, height: 18 });
@@ -169,7 +305,8 @@ function mapperLayers(ctx, cfg, onSelect) {
       ticks.appendChild(el("span", "", String(maxShade)));
       box.appendChild(ticks);
     }
-    var control = L.control({ position: "bottomleft" });
+    box.addEventListener("toggle", function () { labels.update(); });  // it covers more or less
+    var control = L.control({ position: "bottomright" });
     control.onAdd = function () {
       L.DomEvent.disableClickPropagation(box);
       L.DomEvent.disableScrollPropagation(box);
@@ -179,9 +316,10 @@ function mapperLayers(ctx, cfg, onSelect) {
   }
   legend();
 
+  refresh();
   return { markers: markers, counts: counts, setCounts: setCounts, highlight: highlight,
-           unhighlight: unhighlight,
-           focus: focus, group: group,
-           shadingTotals: shadingTotals,
+           unhighlight: unhighlight, focus: focus, group: group, radius: radius,
+           shadingTotals: shadingTotals, basemap: basemap.counts, labels: labels,
+           under: under, hidden: function () { return hiddenCount; },
            drawn: function () { return cfg.places.getLayers().length; } };
 }
