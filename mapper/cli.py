@@ -159,8 +159,8 @@ def _run_build(articles_dir: Path, out_dir: Path, options, *, quiet: bool):
         click.echo(f"skipped {problem.path}: {problem.message}", err=True)
     if not quiet:
         click.echo(
-            f"mapper: {result.articles} articles, {result.places} places, "
-            f"{result.mentions} mentions -> {result.map_path}"
+            f"mapper: {_plural(result.articles, 'article')}, {_plural(result.places, 'place')}, "
+            f"{_plural(result.mentions, 'mention')} -> {result.map_path}"
             + (f" ({len(result.problems)} skipped)" if result.problems else "")
         )
         click.echo(_changes(result))
@@ -197,9 +197,31 @@ def build(articles_dir: Path, args: _BuildArgs, scheduler: str | None) -> None:
 
     Example: mapper build seeds --out maps && xdg-open maps/index.html
     """
+    _require_articles(articles_dir)
     result = _run_build(articles_dir, args.out_dir, args.options(scheduler), quiet=args.quiet)
     if result.problems:
         sys.exit(EXIT_SKIPPED)
+
+
+def _require_articles(articles_dir: Path) -> None:
+    """Stop (exit 1, the map left as it was) when the folder holds no article file at all,
+    saying what it holds instead."""
+    from mapper.read.corpus import other_files
+
+    if not articles_dir.is_dir():
+        return  # _run_build says so
+    any_article, others = other_files(articles_dir)
+    if any_article:
+        return
+    found = (f"found and ignored {_plural(len(others), 'other file')}: "
+             + ", ".join(others[:5]) + (", ..." if len(others) > 5 else "")) if others else \
+        "it is empty"
+    raise click.ClickException(f"{articles_dir}: no .txt or .md article to map ({found}); "
+                               "convert PDFs or Word files to text first")
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 @main.command()

@@ -84,7 +84,7 @@ def test_quiet_build_prints_nothing_and_skips_count(tmp_path: Path) -> None:
     assert result.stderr.startswith(f"skipped {corpus / 'broken.txt'}: binary file")
     assert "parsing" not in result.stderr  # no progress bar off a terminal
     loud = _run("build", corpus, "--out", tmp_path / "out")
-    assert "mapper: 1 articles" in loud.stdout and "changes: 0 new" in loud.stdout
+    assert "mapper: 1 article," in loud.stdout and "changes: 0 new" in loud.stdout
 
 
 def test_watch_folder_reports_a_new_file(tmp_path: Path) -> None:
@@ -148,3 +148,28 @@ def test_watch_command_rebuilds_on_a_real_change(tmp_path: Path) -> None:
     text = log.read_text()
     assert proc.returncode == 0, text
     assert "rebuilding" in text and "changes: 1 new" in text and "stopped" in text
+
+
+def test_build_of_a_folder_without_articles_says_what_it_ignored(tmp_path: Path) -> None:
+    corpus = tmp_path / "pdfs"
+    (corpus / "sub").mkdir(parents=True)
+    (corpus / "report.pdf").write_bytes(b"%PDF-1.4")
+    (corpus / "sub" / "notes.docx").write_bytes(b"PK")
+    out = tmp_path / "out"
+    result = _run("build", corpus, "--out", out)
+    assert result.exit_code == 1
+    assert "no .txt or .md article" in result.output
+    assert "found and ignored 2 other files: report.pdf, sub/notes.docx" in result.output
+    assert not out.exists()  # nothing written, no blank map
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = _run("build", empty, "--out", out)
+    assert result.exit_code == 1 and "it is empty" in result.output
+
+
+def test_readme_states_the_max_bytes_default_the_help_shows() -> None:
+    from mapper.read.corpus import DEFAULT_MAX_BYTES
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert f"--max-bytes (default {DEFAULT_MAX_BYTES:,}" in readme
+    assert f"[default: {DEFAULT_MAX_BYTES}" in _run("build", "--help").output

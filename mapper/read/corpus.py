@@ -352,3 +352,19 @@ def _parse_date(value: str) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError:
         return None
+
+
+def other_files(folder: Path) -> tuple[bool, list[str]]:
+    """Whether ``folder`` holds any article file (``.txt``/``.md``, as :func:`read_corpus`
+    walks), and the paths (relative, sorted) of the other files it ignores: what to tell a
+    user whose folder holds only PDFs."""
+    others: list[str] = []
+    for top, dirs, files in os.walk(folder, followlinks=True):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            if name.lower().endswith(EXTENSIONS):
+                return True, []
+            others.append(os.path.relpath(os.path.join(top, name), folder))
+    return False, sorted(others)

@@ -47,16 +47,24 @@ function mapperLabels(ctx, cfg, api) {
     }
     return node;
   }
-  /* Inside the view and clear of every circle and label but its own place's circle
-   * (boxes that only touch do not collide). */
-  function fits(box, w, h, own) {
-    if (box.minX < 0 || box.minY < 0 || box.maxX > w || box.maxY > h) return false;
+  /* Inside the view and clear of every label and of the circles of places with as many
+   * mentions or more (boxes that only touch do not collide). The circles of places with
+   * fewer that it covers are returned: they give way (null: it does not fit). */
+  function fits(box, w, h, own, weight, area) {
+    if (box.minX < 0 || box.minY < 0 || box.maxX > w || box.maxY > h) return null;
     var inner = { minX: box.minX + 0.5, minY: box.minY + 0.5, maxX: box.maxX - 0.5,
                   maxY: box.maxY - 0.5 };
-    if (own === undefined) return !tree.collides(inner);
-    var hits = tree.search(inner);
-    for (var k = 0; k < hits.length; k++) if (hits[k].i !== own) return false;
-    return true;
+    if (!tree.collides(inner)) return [];
+    if (own === undefined) return null;
+    var hits = tree.search(inner), losers = [];
+    for (var k = 0; k < hits.length; k++) {
+      var hit = hits[k];
+      if (hit.i === own) continue;
+      if (hit.i === undefined || hit.n >= weight || hit.i === api.selected() ||
+          (area && !hit.area)) return null;  // an area's name never hides a city
+      losers.push(hit);
+    }
+    return losers;
   }
   function add(box, item) {
     tree.insert(box);
@@ -81,29 +89,37 @@ function mapperLabels(ctx, cfg, api) {
     });
     return out;
   }
-  function placeLabels(view, force) {
-    var order = api.order(), sel = api.selected();
+  /* Places tried in view, at most: past them the view is full (a zoom brings the rest). */
+  var TRIES = 600;
+  function placeLabels(view) {
+    var order = api.order(), sel = api.selected(), tries = 0;
     if (sel !== null) order = [sel].concat(order.filter(function (i) { return i !== sel; }));
     for (var n = 0; n < order.length; n++) {
-      var i = order[n], pt = api.point(i);
+      var i = order[n], pt = api.isShown(i) ? api.point(i) : null;
       if (!pt) continue;
+      if (++tries > TRIES && i !== sel) break;
       var p = ctx.places[i], style = api.group(i) === "city" || api.group(i) === "feature" ?
         "place" : "area";
       var text = ctx.label(p), w = width(text, style), h = HEIGHT[style], r = api.radius(i);
-      var choices = sides(pt.x, pt.y, r, w, h), done = false, last = choices.length - 1;
-      for (var c = 0; c <= last && !done; c++) {
+      var choices = sides(pt.x, pt.y, r, w, h), weight = api.weight(i), placedAt = null;
+      /* The side that fits and covers fewest smaller circles (none, best). */
+      for (var c = 0; c < choices.length; c++) {
         var box = { minX: choices[c][0], minY: choices[c][1],
                     maxX: choices[c][0] + w, maxY: choices[c][1] + h };
-        if (fits(box, view.x, view.y, i) || (i === sel && c === last)) {
-          if (i === sel && c === last && !fits(box, view.x, view.y, i)) {  // always shown
-            box = { minX: choices[0][0], minY: choices[0][1],
-                    maxX: choices[0][0] + w, maxY: choices[0][1] + h };
-          }
-          add(box, { i: i, kind: style, text: text, box: box, selected: i === sel });
-          done = true;
+        var losers = fits(box, view.x, view.y, i, weight, style === "area");
+        if (losers && (!placedAt || losers.length < placedAt.losers.length)) {
+          placedAt = { box: box, losers: losers };
+          if (!losers.length) break;
         }
       }
-      if (force && placed.length > force) break;
+      if (!placedAt && i === sel) {  // always shown, at its right
+        placedAt = { box: { minX: choices[0][0], minY: choices[0][1],
+                            maxX: choices[0][0] + w, maxY: choices[0][1] + h }, losers: [] };
+      }
+      if (placedAt) {
+        placedAt.losers.forEach(function (hit) { tree.remove(hit); api.hide(hit.i); });
+        add(placedAt.box, { i: i, kind: style, text: text, box: placedAt.box, selected: i === sel });
+      }
     }
   }
   /* Context labels, anchored at a point: centred (countries, provinces) or right of a dot
@@ -140,10 +156,11 @@ function mapperLabels(ctx, cfg, api) {
   }
   function update() {
     var t0 = performance.now(), view = map.getSize(), zoom = map.getZoom();
+    api.restore();
     tree.clear();
     placed = [];
     tree.load(api.circles().concat(controls()));
-    placeLabels(view, 0);
+    placeLabels(view);
     if (zoom <= 4) placeContext(geo.countryLabels || [], "country", view, zoom);
     placeContext(geo.towns || [], "town", view, zoom);
     if (zoom >= 6) placeContext(geo.provinceLabels || [], "province", view, zoom);

@@ -58,13 +58,17 @@ function mapperLayers(ctx, cfg, onSelect) {
   function restack() { drawOrder.forEach(function (i) { if (shown[i]) markers[i].bringToFront(); }); }
   cfg.places.on("mouseover", function (e) { showTip(ctx.places[e.layer.mapperPlace], e.layer); });
   cfg.places.on("mouseout", function () { tip.remove(); });
-  cfg.places.on("click", function (e) { onSelect(e.layer.mapperPlace, under(e.containerPoint)); });
-  /* Other drawn places whose circles cover the clicked point (a city on its province...). */
-  function under(point) {
-    var found = [];
+  cfg.places.on("click", function (e) {
+    onSelect(e.layer.mapperPlace, under(e.containerPoint, e.layer.mapperPlace));
+  });
+  /* Other drawn places at the clicked point: under it, or with a circle overlapping the
+   * clicked one's (a city on its province...), nearest first. */
+  function under(point, top) {
+    var found = [], centre = top !== undefined ? map.latLngToContainerPoint(markers[top].getLatLng()) : null;
     cfg.places.eachLayer(function (m) {
-      var d = map.latLngToContainerPoint(m.getLatLng()).distanceTo(point);
-      if (d <= m.getRadius() + 2) found.push([d, m.mapperPlace]);
+      var xy = map.latLngToContainerPoint(m.getLatLng()), d = xy.distanceTo(point);
+      var overlap = centre && xy.distanceTo(centre) < m.getRadius() + markers[top].getRadius();
+      if (d <= m.getRadius() + 2 || overlap) found.push([d, m.mapperPlace]);
     });
     return found.sort(function (x, y) { return x[0] - y[0]; }).map(function (f) { return f[1]; });
   }
@@ -78,12 +82,14 @@ function mapperLayers(ctx, cfg, onSelect) {
     }
     return projected.xy;
   }
-  /* Dense maps: a place whose centre lies well inside a drawn circle of its own kind with
-   * more mentions is left out at this zoom (it shows as you zoom in); the selected one never. */
-  var CELL = 32, hiddenCount = 0;
+  /* Dense maps: drawn by priority. A place closer than GAP pixels (or well inside the circle)
+   * to a drawn place of its kind with more mentions is left out at this zoom; it shows as
+   * you zoom in. The selected place always shows. */
+  var CELL = 32, GAP = 14, hiddenCount = 0, underLabels = [];
   function declutter() {
     var xy = world(), grid = {}, sel = selected;
     hiddenCount = 0;
+    underLabels = [];
     counts.forEach(function (n, i) { if (n <= 0) show(i, false); });
     byCount().forEach(function (i) {
       var g = group(ctx.places[i]), q = xy[i], cx = Math.floor(q.x / CELL), cy = Math.floor(q.y / CELL);
@@ -94,10 +100,12 @@ function mapperLayers(ctx, cfg, onSelect) {
             var cell = grid[(cx + dx) + ":" + (cy + dy)];
             if (!cell) continue;
             for (var k = 0; k < cell.length; k++) {
-              var j = cell[k];
+              var j = cell[k], near = Math.max(GAP, 0.75 * radius(counts[j]));
               if (group(ctx.places[j]) !== g) continue;
-              if (Math.abs(xy[j].x - q.x) < 0.75 * radius(counts[j]) &&
-                  Math.abs(xy[j].y - q.y) < 0.75 * radius(counts[j])) { keep = false; break; }
+              if (Math.abs(xy[j].x - q.x) < near && Math.abs(xy[j].y - q.y) < near) {
+                keep = false;
+                break;
+              }
             }
           }
         }
@@ -149,18 +157,31 @@ function mapperLayers(ctx, cfg, onSelect) {
       return pt.x < -30 || pt.y < -30 || pt.x > size.x + 30 || pt.y > size.y + 30 ? null : pt;
     },
     radius: function (i) { return radius(counts[i]); },
+    weight: function (i) { return counts[i]; },
     group: function (i) { return group(ctx.places[i]); },
+    isShown: function (i) { return shown[i]; },
+    /* A circle under a label of a place with more mentions: left for a closer zoom, or
+     * until the next placement (restore). */
+    hide: function (i) { show(i, false); underLabels.push(i); },
+    restore: function () {
+      underLabels.forEach(function (i) { show(i, true); });
+      underLabels = [];
+      if (restackNeeded) { restack(); restackNeeded = false; }
+    },
     circles: function () {
       var size = map.getSize(), out = [];
       byCount().forEach(function (i) {
         if (!shown[i]) return;
         var pt = containerPoint(i), r = 0.85 * radius(counts[i]);
         if (pt.x < -r || pt.y < -r || pt.x > size.x + r || pt.y > size.y + r) return;
-        out.push({ minX: pt.x - r, minY: pt.y - r, maxX: pt.x + r, maxY: pt.y + r, i: i });
+        out.push({ minX: pt.x - r, minY: pt.y - r, maxX: pt.x + r, maxY: pt.y + r, i: i,
+                   n: counts[i], area: group(ctx.places[i]) === "area" });
       });
       return out;
     },
-    onClick: function (i) { onSelect(i, []); }
+    onClick: function (i) {  // a label: its place, and those overlapping its circle
+      onSelect(i, under(map.latLngToContainerPoint(markers[i].getLatLng()), i));
+    }
   });
   map.on("zoomend", function () { declutter(); if (restackNeeded) { restack(); restackNeeded = false; } });
 
@@ -320,6 +341,6 @@ function mapperLayers(ctx, cfg, onSelect) {
   return { markers: markers, counts: counts, setCounts: setCounts, highlight: highlight,
            unhighlight: unhighlight, focus: focus, group: group, radius: radius,
            shadingTotals: shadingTotals, basemap: basemap.counts, labels: labels,
-           under: under, hidden: function () { return hiddenCount; },
+           under: under, hidden: function () { return hiddenCount + underLabels.length; },
            drawn: function () { return cfg.places.getLayers().length; } };
 }
