@@ -38,12 +38,17 @@ function mapperBasemap(ctx, cfg) {
     [lakes, rivers].forEach(function (l) { if (tiles) l.remove(); else l.addTo(map); });
   });
   zoomed();
-  /* What is drawn (for tests): features per layer. */
-  function counts() {
-    return { land: land.getLayers().length,
-             lakes: map.hasLayer(lakes) ? lakes.getLayers().length : 0,
-             rivers: map.hasLayer(rivers) ? rivers.getLayers().length : 0,
-             provinces: map.hasLayer(provinces) ? provinces.getLayers().length : 0 };
+  /* What is drawn (for tests): features per layer; with inView, those whose bounds meet
+   * the view. */
+  function counts(inView) {
+    var view = map.getBounds();
+    function n(layer) {
+      if (!map.hasLayer(layer)) return 0;
+      return layer.getLayers().filter(function (l) {
+        return !inView || view.intersects(l.getBounds());
+      }).length;
+    }
+    return { land: n(land), lakes: n(lakes), rivers: n(rivers), provinces: n(provinces) };
   }
   return { counts: counts, PROVINCE_ZOOM: PROVINCE_ZOOM };
 }

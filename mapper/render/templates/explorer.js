@@ -134,7 +134,7 @@ function mapperExplorer(cfg) {
     if (toggle) {
       toggle.addEventListener("click", function (e) {
         e.preventDefault();
-        layerBox.classList.toggle("leaflet-control-layers-expanded");
+        layerBox.classList.add("leaflet-control-layers-expanded");  // the map's click folds it
       });
     }
     map.on("click", function () { layerBox.classList.remove("leaflet-control-layers-expanded"); });
@@ -148,7 +148,7 @@ function mapperExplorer(cfg) {
     map: map, places: ctx.places, articles: ctx.articles, excerpts: ctx.excerpts,
     drawn: layers.drawn, search: search.search, openReader: panel.openReader,
     shading: layers.shadingTotals, basemap: layers.basemap, labels: layers.labels.shown,
-    labelMs: layers.labels.ms, hidden: layers.hidden, radius: function (key) {
+    labelMs: layers.labels.ms, hidden: layers.hidden, halo: layers.halo, radius: function (key) {
       var i = ctx.keyIndex[key];
       return layers.radius(layers.counts[i]);
     },

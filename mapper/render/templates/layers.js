@@ -341,6 +341,6 @@ function mapperLayers(ctx, cfg, onSelect) {
   return { markers: markers, counts: counts, setCounts: setCounts, highlight: highlight,
            unhighlight: unhighlight, focus: focus, group: group, radius: radius,
            shadingTotals: shadingTotals, basemap: basemap.counts, labels: labels,
-           under: under, hidden: function () { return hiddenCount + underLabels.length; },
+           under: under, halo: function () { return map.hasLayer(halo); }, hidden: function () { return hiddenCount + underLabels.length; },
            drawn: function () { return cfg.places.getLayers().length; } };
 }
