@@ -99,6 +99,7 @@ def test_click_on_kandahar_city_selects_it_and_offers_the_province(seeds: Page) 
     also = seeds.js("[...document.querySelectorAll('#mp-also button')]"
                     ".map(b => [b.dataset.place, b.textContent])")
     assert [KANDAHAR_PROVINCE, "Kandahar \u00b7 province"] in also
+    seeds.page.wait_for_timeout(100)  # labels are placed again in the next frame
     # The selected place's label is drawn as selected.
     assert any(label["key"] == KANDAHAR and "mp-label-selected" in label["cls"]
                for label in visible_labels(seeds))

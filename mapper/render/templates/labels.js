@@ -169,6 +169,13 @@ function mapperLabels(ctx, cfg, api) {
     draw();
   }
   map.on("moveend resize", update);
+  /* Placed again in the next frame (a selection: the panel fills first). */
+  var pending = false;
+  function soon() {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(function () { pending = false; update(); });
+  }
   /* The labels as placed, in container pixels (for tests and benchmarks). */
   function shown() {
     return placed.map(function (item) {
@@ -176,5 +183,5 @@ function mapperLabels(ctx, cfg, api) {
                text: item.text, box: [item.box.minX, item.box.minY, item.box.maxX, item.box.maxY] };
     });
   }
-  return { update: update, shown: shown, ms: function () { return lastMs; } };
+  return { update: update, soon: soon, shown: shown, ms: function () { return lastMs; } };
 }

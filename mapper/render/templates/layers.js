@@ -250,7 +250,7 @@ function mapperLayers(ctx, cfg, onSelect) {
   function unhighlight() {
     selected = null;
     halo.remove();
-    refresh();
+    labels.soon();
   }
   function highlight(i) {  // a place filtered down to no mentions keeps no halo
     var p = ctx.places[i];
@@ -261,7 +261,7 @@ function mapperLayers(ctx, cfg, onSelect) {
     } else {
       halo.remove();
     }
-    refresh();
+    if (shown[i] || counts[i] <= 0) labels.soon(); else refresh();  // declutter lets it in
   }
   /* Zoom to a place so that its nearest drawn neighbours stay in view (with their labels):
    * the largest zoom, up to 10, at which the three nearest fit around it; areas at 4. */
