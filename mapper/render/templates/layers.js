@@ -154,7 +154,7 @@ function mapperLayers(ctx, cfg, onSelect) {
     selected: function () { return selected !== null && counts[selected] > 0 ? selected : null; },
     point: function (i) {
       var pt = containerPoint(i), size = map.getSize();
-      return pt.x < -30 || pt.y < -30 || pt.x > size.x + 30 || pt.y > size.y + 30 ? null : pt;
+      return pt.x < 0 || pt.y < 0 || pt.x > size.x || pt.y > size.y ? null : pt;
     },
     radius: function (i) { return radius(counts[i]); },
     weight: function (i) { return counts[i]; },
