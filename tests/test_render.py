@@ -454,3 +454,43 @@ def test_max_excerpts_keeps_the_newest_per_place() -> None:
     every = build_payload(places, excerpts, articles, title="t", max_excerpts=0)
     assert len(every["excerpts"]) == len(excerpts)
     assert all(r[render_data.PLACE_FIELDS.index("omitted")] == 0 for r in every["places"])
+
+
+def _decode_line(flat: list[int]) -> list[list[float]]:
+    """What templates/data.js does with an encoded line."""
+    out, x, y = [], 0, 0
+    for k in range(0, len(flat), 2):
+        x, y = x + flat[k], y + flat[k + 1]
+        out.append([x / 100, y / 100])
+    return out
+
+
+def test_geometry_encoding_round_trips_to_hundredths() -> None:
+    from mapper.render.encoding import encode
+
+    ring = [[65.123, 33.456], [66.0, 33.456], [66.004, 33.458], [65.5, 34.25], [65.123, 33.456]]
+    encoded = encode({"type": "Polygon", "coordinates": [ring]})
+    assert encoded["type"] == "Polygon"
+    (flat,) = encoded["coordinates"]
+    assert flat[:2] == [6512, 3346] and all(isinstance(v, int) for v in flat)
+    # (66.004, 33.458) rounds onto the point before it and is dropped; the ring stays closed.
+    assert _decode_line(flat) == [[65.12, 33.46], [66.0, 33.46], [65.5, 34.25], [65.12, 33.46]]
+    two = [[[0, 0], [1, 1]], [[-2, 3], [-1, 3]]]
+    lines = encode({"type": "MultiLineString", "coordinates": two})
+    assert [_decode_line(f) for f in lines["coordinates"]] == two
+
+
+def test_page_geo_carries_context_from_the_real_geodata() -> None:
+    from mapper.render.context import page_geo
+
+    places, _, _ = sample_inputs()
+    geo = page_geo(places)  # geodata/ as committed
+    assert len(geo["rivers"]) > 300 and len(geo["lakes"]) > 200
+    towns = {t[0]: t for t in geo["towns"]}
+    assert "Kabul" not in towns  # an article place is not context
+    assert towns["Islamabad"][3] == 3  # a capital, from zoom 3
+    assert "Gereshk" in towns and towns["Gereshk"][3] == 8  # a small Afghan town, close up
+    assert {"Helmand", "Kandahār"} <= {p[0] for p in geo["provinceLabels"]}
+    assert "Timbuktu" in geo["names"].split("|")
+    countries = {c[3] for c in geo["countryLabels"]}
+    assert {"AF", "PK", "AU"} <= countries

@@ -9,7 +9,8 @@ function mapperBasemap(ctx, cfg) {
   var above = L.canvas({ pane: "mapper-water" });
   var WATER = "#b9d3e3", PROVINCE_ZOOM = 5;
   var land = L.geoJSON(geo.countries, {
-    renderer: canvas, interactive: false, attribution: "Boundaries, rivers: Natural Earth",
+    renderer: canvas, interactive: false,
+    attribution: "Boundaries, rivers: Natural Earth \u00b7 Place names: GeoNames",
     style: { color: "#9a9a9a", weight: 0.7, fillColor: "#f4f1ea", fillOpacity: 1 }
   }).addTo(map);
   var lakes = L.geoJSON(geo.lakes, {
