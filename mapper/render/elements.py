@@ -10,8 +10,8 @@ from jinja2 import Template
 from mapper.render import assets
 
 #: The explorer's scripts (templates/), concatenated in this order into one inline script.
-SCRIPTS = ("dom.js", "data.js", "basemap.js", "labels.js", "layers.js", "panel.js", "search.js",
-           "explorer.js")
+SCRIPTS = ("dom.js", "data.js", "basemap.js", "labels.js", "legend.js", "layers.js", "panel.js",
+           "search.js", "explorer.js")
 
 
 class _Final(Element):

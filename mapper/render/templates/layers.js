@@ -3,7 +3,7 @@
  * pane), so thousands of places stay fast. */
 function mapperLayers(ctx, cfg, onSelect) {
   "use strict";
-  var map = cfg.map, dom = mapperDom, el = dom.el, svg = dom.svg;
+  var map = cfg.map, dom = mapperDom, el = dom.el;
   // The basemap sits under the tile pane (200): tiles cover it when they load, and where they
   // cannot load (offline) it shows through.
   [["mapper-base", 150], ["mapper-shade", 350], ["mapper-water", 360],
@@ -35,7 +35,7 @@ function mapperLayers(ctx, cfg, onSelect) {
   var tip = L.tooltip({ direction: "top", className: "mp-tip" });
   function showTip(p, m) {
     var box = el("div");
-    box.appendChild(el("strong", "", p.name));
+    box.appendChild(el("strong", "", ctx.label(p)));
     box.appendChild(document.createTextNode(" \u2014 " + dom.plural(counts[p.i], "mention")));
     tip.options.offset = [0, -m.getRadius()];
     tip.setLatLng(m.getLatLng()).setContent(box).addTo(map);
@@ -290,52 +290,9 @@ function mapperLayers(ctx, cfg, onSelect) {
     map.setView([p.lat, p.lon], focusZoom(i), { animate: animate !== false });
   }
 
-  function legend() {
-    var box = dom.byId("mp-legend");
-    box.appendChild(el("summary", "", "Legend"));
-    box.appendChild(el("h4", "", "Places"));
-    ["area", "province", "city", "feature"].forEach(function (g) {
-      var row = el("div", "row"), s = STYLE[g], pic = svg("svg", { width: 18, height: 18 });
-      pic.appendChild(svg("circle", { cx: 9, cy: 9, r: 6, stroke: s.color, "stroke-width": s.weight,
-        fill: s.fillColor, "fill-opacity": s.fillOpacity, "stroke-dasharray": s.dashArray || "none" }));
-      row.appendChild(pic);
-      row.appendChild(el("span", "", LABEL[g]));
-      box.appendChild(row);
-    });
-    box.appendChild(el("h4", "", "Size: mentions"));
-    var sizes = el("div", "row sizes");
-    [1, Math.round(maxMentions / 4), maxMentions].filter(function (v, k, arr) {
-      return v > 0 && arr.indexOf(v) === k;
-    }).forEach(function (v) {
-      var r = radius(v), pic = svg("svg", { width: 2 * r + 4, height: 2 * radius(maxMentions) + 4 });
-      pic.appendChild(svg("circle", { cx: r + 2, cy: 2 * radius(maxMentions) + 2 - r, r: r,
-        fill: "none", stroke: "#555" }));
-      var item = el("span", "size");
-      item.appendChild(pic);
-      item.appendChild(el("span", "", String(v)));
-      sizes.appendChild(item);
-    });
-    box.appendChild(sizes);
-    if (shaded.length) {
-      box.appendChild(el("h4", "", "Shading: mentions of places inside"));
-      var ramp = el("div", "ramp");
-      RAMP.forEach(function (c) { var sw = el("span"); sw.style.background = c; ramp.appendChild(sw); });
-      box.appendChild(ramp);
-      var ticks = el("div", "ticks");
-      ticks.appendChild(el("span", "", "1"));
-      ticks.appendChild(el("span", "", String(maxShade)));
-      box.appendChild(ticks);
-    }
-    box.addEventListener("toggle", function () { labels.update(); });  // it covers more or less
-    var control = L.control({ position: "bottomright" });
-    control.onAdd = function () {
-      L.DomEvent.disableClickPropagation(box);
-      L.DomEvent.disableScrollPropagation(box);
-      return box;
-    };
-    control.addTo(map);
-  }
-  legend();
+  mapperLegend(cfg, { style: STYLE, names: LABEL, radius: radius, maxMentions: maxMentions,
+                      ramp: shaded.length ? RAMP : null, maxShade: maxShade,
+                      toggled: function () { labels.update(); } });
 
   refresh();
   return { markers: markers, counts: counts, setCounts: setCounts, highlight: highlight,
