@@ -59,7 +59,10 @@ def _gazetteer(path: Path, stamp: tuple[int, int]) -> pd.DataFrame | None:
         log.warning("cannot read %s (%s): the map has no context towns", path, exc)
         return None
     frame = table.to_pandas()
-    return frame[frame["kind"].isin(["country", "admin1", "city"])].reset_index(drop=True)
+    frame = frame[frame["kind"].isin(["country", "admin1", "city"])]
+    # Capitals first, then by population: the order towns are labelled in, sorted once.
+    return frame.sort_values(["capital", "population"], ascending=[False, False],
+                             kind="stable").reset_index(drop=True)
 
 
 def gazetteer(directory: Path | None = None) -> pd.DataFrame | None:
@@ -120,14 +123,26 @@ def town_zoom(population: np.ndarray, capital: np.ndarray) -> np.ndarray:
 def towns(gaz: pd.DataFrame, weights: dict[str, int], named: set[str]) -> list[list[Any]]:
     """``[name, lat, lon, zoom]`` (lat and lon in hundredths of a degree) of the context
     towns, capitals first, then by population: what the page labels in that order."""
-    cities = gaz[(gaz["kind"] == "city") & ~gaz["key"].isin(named)]
-    cities = cities.sort_values(["capital", "population"], ascending=[False, False],
-                                kind="stable")
-    world = cities["capital"].to_numpy() | (cities["population"].to_numpy() >= WORLD_CITY)
-    local = cities[cities["country"].isin(list(weights))
-                   & (cities["population"] >= MIN_TOWN)].groupby("country").head(
-                       TOWNS_PER_COUNTRY)
-    chosen = cities[world | cities.index.isin(local.index)]
+    city = (gaz["kind"] == "city").to_numpy()
+    population, capital = gaz["population"].to_numpy(), gaz["capital"].to_numpy()
+    world = city & (capital | (population >= WORLD_CITY))
+    near = city & (population >= MIN_TOWN) & np.fromiter(
+        (c in weights for c in gaz["country"].tolist()), bool, len(gaz))
+    candidates = np.flatnonzero(world | near)
+    keys = gaz["key"].to_numpy()[candidates]
+    candidates = candidates[np.fromiter((k not in named for k in keys.tolist()), bool,
+                                        len(candidates))]
+    # Of the towns near the articles, the largest per country (the frame is by population).
+    per_country: dict[str, int] = {}
+    keep = []
+    countries = gaz["country"].to_numpy()
+    for i in candidates.tolist():
+        if world[i]:
+            keep.append(i)
+        elif per_country.get(countries[i], 0) < TOWNS_PER_COUNTRY:
+            per_country[countries[i]] = per_country.get(countries[i], 0) + 1
+            keep.append(i)
+    chosen = gaz.iloc[keep]
     zoom = town_zoom(chosen["population"].to_numpy(), chosen["capital"].to_numpy())
     return [list(row) for row in zip(chosen["name"].tolist(), _hundredths(chosen["lat"]),
                                      _hundredths(chosen["lon"]), zoom.tolist(), strict=True)]
@@ -136,9 +151,10 @@ def towns(gaz: pd.DataFrame, weights: dict[str, int], named: set[str]) -> list[l
 def known_names(gaz: pd.DataFrame, named: set[str]) -> str:
     """The names of cities of :data:`SEARCH_CITY` people or more that no article names,
     sorted and joined by ``|`` (no name holds one: the gazetteer splits on it)."""
-    cities = gaz[(gaz["kind"] == "city") & (gaz["population"] >= SEARCH_CITY)
-                 & ~gaz["key"].isin(named)]
-    return "|".join(sorted(set(cities["name"].tolist())))
+    cities = gaz[(gaz["kind"] == "city") & (gaz["population"] >= SEARCH_CITY)]
+    return "|".join(sorted({name for key, name in zip(cities["key"].tolist(),
+                                                      cities["name"].tolist(), strict=True)
+                            if key not in named}))
 
 
 def country_labels(gaz: pd.DataFrame) -> list[list[Any]]:
@@ -161,8 +177,9 @@ def province_context(provinces: Layer | None, gaz: pd.DataFrame | None,
         frame.get("iso3166_2", pd.Series([""] * len(frame))).tolist(),
         frame["country"].tolist(), frame["admin1"].tolist(), strict=True)]
     rank = {c: -n for c, n in weights.items()}
-    rows = sorted((i for i, k in enumerate(frame["country"].tolist()) if k in rank),
-                  key=lambda i: (rank[frame["country"].iat[i]], frame["country"].iat[i], i))
+    country = frame["country"].tolist()
+    rows = sorted((i for i, k in enumerate(country) if k in rank),
+                  key=lambda i: (rank[country[i]], country[i], i))
     taken, budget, borders = set(shown), PROVINCE_POINTS, []
     geometries = provinces.geometries(rows)
     labelled = [i for i in rows if codes[i] in taken]
