@@ -63,10 +63,12 @@ function mapperExplorer(cfg) {
     }).sort(function (a, b) { return a.x - b.x; });
     var size = map.getSize(), best = null;
     for (var a = 0; a < pts.length; a++) {
-      var inside = [];
+      var byY = [];  // the points from a to b, kept sorted by y
       for (var b = a; b < pts.length; b++) {
-        inside.push(pts[b]);
-        var byY = inside.slice().sort(function (u, v) { return u.y - v.y; }), sum = 0, lo = 0;
+        var at = 0;
+        while (at < byY.length && byY[at].y < pts[b].y) at++;
+        byY.splice(at, 0, pts[b]);
+        var sum = 0, lo = 0;
         for (var hi = 0; hi < byY.length; hi++) {  // the shortest run in y holding the share
           sum += byY[hi].w;
           while (sum - byY[lo].w >= START_SHARE * total) { sum -= byY[lo].w; lo++; }
