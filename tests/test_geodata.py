@@ -231,3 +231,13 @@ def test_physical_layer_holds_rivers_and_lakes() -> None:
     assert rivers.distance(lashkar_gah).min() < 0.1
     victoria = gpd.points_from_xy([33.0], [-1.0], crs="EPSG:4326")[0]
     assert lakes.contains(victoria).any()
+
+
+def test_towns_are_the_gazetteer_rows_the_map_context_reads() -> None:
+    """towns.parquet is what the render would take from places.parquet (a stale copy after a
+    gazetteer rebuild would show towns that are gone)."""
+    from mapper.render.context import context_rows
+
+    stored = pq.read_table(GEODATA / "towns.parquet").to_pandas()
+    assert stored.equals(context_rows(pq.read_table(GEODATA / "places.parquet")))
+    assert {"Kabul", "Gereshk", "Timbuktu"} <= set(stored["name"])

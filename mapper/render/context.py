@@ -1,12 +1,14 @@
 """What the basemap shows around the articles' places, for a reader to orient by.
 
-- rivers and lakes (``geodata/physical.parquet``, made by ``geodata/physical.py``);
+- rivers and lakes (``geodata/physical.parquet``, made by ``geodata/context.py``);
 - country names at their label points, province names and borders in the countries the
   articles are about (the provinces of the most-mentioned countries first, within
   :data:`PROVINCE_POINTS` drawn points);
 - context towns from the gazetteer (``geodata/places.parquet``) that no article names:
   national capitals and cities of a million anywhere, and in each country the articles name
-  its largest towns (:data:`TOWNS_PER_COUNTRY`), each with the zoom from which it may show.
+  its largest towns (:data:`TOWNS_PER_COUNTRY`), each with the zoom from which it may show
+  (read from ``geodata/towns.parquet``, the gazetteer's rows these can come from, made by
+  ``geodata/context.py``; else from ``places.parquet``).
 
 Everything is kept small: geometry as integer deltas (:mod:`.encoding`), points in
 hundredths of a degree. The page decides what to draw at each zoom, and labels only what
@@ -24,6 +26,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import shapely
 
@@ -50,29 +53,41 @@ _GAZETTEER_COLUMNS = ["key", "name", "kind", "country", "iso3166_2", "population
 _AREA_KINDS = {"continent", "region"}
 
 
+def context_rows(table: pa.Table) -> pd.DataFrame:
+    """The gazetteer rows the context is drawn from: countries, provinces, and the cities a
+    town or search name can come from (capitals, :data:`MIN_TOWN` people or more), capitals
+    first, then by population (the order towns are labelled in). ``geodata/context.py``
+    stores them as ``towns.parquet``, so a build does not read the whole gazetteer."""
+    frame = table.select(_GAZETTEER_COLUMNS).to_pandas()
+    city = frame["kind"] == "city"
+    keep = frame["kind"].isin(["country", "admin1"]) | (
+        city & (frame["capital"] | (frame["population"] >= MIN_TOWN)))
+    return frame[keep].sort_values(["capital", "population"], ascending=[False, False],
+                                   kind="stable").reset_index(drop=True)
+
+
 @cache
 def _gazetteer(path: Path, stamp: tuple[int, int]) -> pd.DataFrame | None:
-    """The gazetteer's countries, provinces and cities (a few columns), kept per file."""
+    """:func:`context_rows` of ``towns.parquet`` (made already) or ``places.parquet``."""
     try:
         table = pq.ParquetFile(path).read(columns=_GAZETTEER_COLUMNS)
     except (OSError, ValueError, KeyError) as exc:
         log.warning("cannot read %s (%s): the map has no context towns", path, exc)
         return None
-    frame = table.to_pandas()
-    frame = frame[frame["kind"].isin(["country", "admin1", "city"])]
-    # Capitals first, then by population: the order towns are labelled in, sorted once.
-    return frame.sort_values(["capital", "population"], ascending=[False, False],
-                             kind="stable").reset_index(drop=True)
+    return context_rows(table)
 
 
 def gazetteer(directory: Path | None = None) -> pd.DataFrame | None:
-    path = (directory or geodata_dir()) / "places.parquet"
-    try:
-        status = path.stat()
-    except OSError:
-        log.warning("no %s: the map has no context towns", path)
-        return None
-    return _gazetteer(path, (status.st_mtime_ns, status.st_size))
+    """The gazetteer rows of the context (:func:`context_rows`), kept per file."""
+    folder = directory or geodata_dir()
+    for name in ("towns.parquet", "places.parquet"):
+        try:
+            status = (folder / name).stat()
+        except OSError:
+            continue
+        return _gazetteer(folder / name, (status.st_mtime_ns, status.st_size))
+    log.warning("no %s: the map has no context towns", folder / "places.parquet")
+    return None
 
 
 @cache
