@@ -124,7 +124,7 @@ function mapperLabels(ctx, cfg, api) {
   }
   /* Context labels, anchored at a point: centred (countries, provinces) or right of a dot
    * (towns). Lat/lon come in hundredths of a degree. */
-  function placeContext(list, style, view, zoom, minZoom) {
+  function placeContext(list, style, view, zoom) {
     var origin = map.getPixelOrigin(), pan = map._getMapPanePos();
     for (var n = 0; n < list.length; n++) {
       var row = list[n];
@@ -136,9 +136,8 @@ function mapperLabels(ctx, cfg, api) {
       var w = width(text, style) + (style === "town" ? TOWN_DOT : 0), h = HEIGHT[style];
       var box = style === "town" ? { minX: x - 3, minY: y - h / 2, maxX: x - 3 + w, maxY: y + h / 2 }
         : { minX: x - w / 2, minY: y - h / 2, maxX: x + w / 2, maxY: y + h / 2 };
-      if (fits(box, view.x, view.y)) add(box, { kind: style, text: text, box: box, town: row });
+      if (fits(box, view.x, view.y)) add(box, { kind: style, text: text, box: box });
     }
-    return minZoom;
   }
   function draw() {
     var offset = map._getMapPanePos();
@@ -165,8 +164,8 @@ function mapperLabels(ctx, cfg, api) {
     placeContext(geo.towns || [], "town", view, zoom);
     if (zoom >= 6) placeContext(geo.provinceLabels || [], "province", view, zoom);
     if (zoom === 5 || zoom === 6) placeContext(geo.countryLabels || [], "country", view, zoom);
-    lastMs = performance.now() - t0;
     draw();
+    lastMs = performance.now() - t0;  // placing and writing them into the page
   }
   map.on("moveend resize", update);
   /* Placed again in the next frame (a selection: the panel fills first). */
