@@ -184,8 +184,8 @@ def _run_build(articles_dir: Path, out_dir: Path, options, *, quiet: bool):
         click.echo(ignored_summary(dict(result.ignored)), err=True)
     if not quiet:
         click.echo(
-            f"mapper: {result.articles} articles, {result.places} places, "
-            f"{result.mentions} mentions -> {result.map_path}"
+            f"mapper: {_plural(result.articles, 'article')}, {_plural(result.places, 'place')}, "
+            f"{_plural(result.mentions, 'mention')} -> {result.map_path}"
             + (f" ({len(result.problems)} skipped)" if result.problems else "")
         )
         click.echo(_changes(result))
@@ -233,6 +233,10 @@ def build(articles_dir: Path, args: _BuildArgs, scheduler: str | None) -> None:
     result = _run_build(articles_dir, args.out_dir, args.options(scheduler), quiet=args.quiet)
     if result.problems:
         sys.exit(EXIT_SKIPPED)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 @main.command()

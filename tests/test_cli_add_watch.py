@@ -84,7 +84,7 @@ def test_quiet_build_prints_nothing_and_skips_count(tmp_path: Path) -> None:
     assert result.stderr.startswith(f"skipped {corpus / 'broken.txt'}: binary file")
     assert "parsing" not in result.stderr  # no progress bar off a terminal
     loud = _run("build", corpus, "--out", tmp_path / "out")
-    assert "mapper: 1 articles" in loud.stdout and "changes: 0 new" in loud.stdout
+    assert "mapper: 1 article," in loud.stdout and "changes: 0 new" in loud.stdout
 
 
 def test_watch_folder_reports_a_new_file(tmp_path: Path) -> None:
@@ -174,3 +174,11 @@ def test_watching_an_empty_folder_waits_for_its_first_article(tmp_path: Path) ->
             proc.kill()
             raise
     assert proc.returncode == 0, log.read_text()
+
+
+def test_readme_states_the_max_bytes_default_the_help_shows() -> None:
+    from mapper.read.corpus import DEFAULT_MAX_BYTES
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert f"--max-bytes (default {DEFAULT_MAX_BYTES:,}" in readme
+    assert f"[default: {DEFAULT_MAX_BYTES}" in _run("build", "--help").output

@@ -216,3 +216,28 @@ def test_compact_column_is_what_the_map_draws(layer: str) -> None:
     stored = gdf[basemap.COMPACT].tolist()
     assert all(isinstance(w, bytes) for w in stored)
     assert stored == basemap.compacted_wkb(gdf.geometry.to_numpy(), layer).tolist()
+
+
+def test_physical_layer_holds_rivers_and_lakes() -> None:
+    gdf = gpd.read_parquet(GEODATA / "physical.parquet")
+    assert gdf.crs.to_epsg() == 4326
+    counts = gdf["layer"].value_counts().to_dict()
+    assert counts["river"] > 300 and counts["lake"] > 200
+    rivers, lakes = gdf[gdf["layer"] == "river"], gdf[gdf["layer"] == "lake"]
+    assert set(rivers.geom_type) <= {"LineString", "MultiLineString"}
+    assert set(lakes.geom_type) <= {"Polygon", "MultiPolygon"}
+    # The Helmand runs past Lashkar Gah; Lake Victoria holds a point in its middle.
+    lashkar_gah = gpd.points_from_xy([64.37], [31.59], crs="EPSG:4326")[0]
+    assert rivers.distance(lashkar_gah).min() < 0.1
+    victoria = gpd.points_from_xy([33.0], [-1.0], crs="EPSG:4326")[0]
+    assert lakes.contains(victoria).any()
+
+
+def test_towns_are_the_gazetteer_rows_the_map_context_reads() -> None:
+    """towns.parquet is what the render would take from places.parquet (a stale copy after a
+    gazetteer rebuild would show towns that are gone)."""
+    from mapper.render.context import context_rows
+
+    stored = pq.read_table(GEODATA / "towns.parquet").to_pandas()
+    assert stored.equals(context_rows(pq.read_table(GEODATA / "places.parquet")))
+    assert {"Kabul", "Gereshk", "Timbuktu"} <= set(stored["name"])

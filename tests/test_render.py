@@ -268,7 +268,8 @@ def test_basemap_and_province_shading(html: str) -> None:
             "places": [HELMAND, LASHKAR],
         }
     }
-    assert countries["AF"]["places"] == sorted([KANDAHAR, KABUL, AFGHANISTAN, HELMAND, LASHKAR])
+    # A country's places are found by the page from their country codes (not listed).
+    assert "places" not in countries["AF"]
 
 
 def test_basemap_kept_until_geodata_changes(tmp_path: Path) -> None:
@@ -348,7 +349,9 @@ def test_layer_in_another_crs_is_reprojected_and_simplified(tmp_path: Path) -> N
 def test_missing_geodata_still_renders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MAPPER_GEODATA", str(tmp_path / "nowhere"))
     html = render_html(*sample_inputs())
-    assert _json_script(html, "mapper-geo") == {"countries": [], "provinces": []}
+    assert _json_script(html, "mapper-geo") == {
+        "countries": [], "provinces": [], "rivers": [], "lakes": [], "provinceBorders": [],
+        "provinceLabels": [], "countryLabels": [], "towns": [], "names": ""}
 
 
 def test_empty_map(geodata: Path) -> None:
@@ -451,3 +454,43 @@ def test_max_excerpts_keeps_the_newest_per_place() -> None:
     every = build_payload(places, excerpts, articles, title="t", max_excerpts=0)
     assert len(every["excerpts"]) == len(excerpts)
     assert all(r[render_data.PLACE_FIELDS.index("omitted")] == 0 for r in every["places"])
+
+
+def _decode_line(flat: list[int]) -> list[list[float]]:
+    """What templates/data.js does with an encoded line."""
+    out, x, y = [], 0, 0
+    for k in range(0, len(flat), 2):
+        x, y = x + flat[k], y + flat[k + 1]
+        out.append([x / 100, y / 100])
+    return out
+
+
+def test_geometry_encoding_round_trips_to_hundredths() -> None:
+    from mapper.render.encoding import encode
+
+    ring = [[65.123, 33.456], [66.0, 33.456], [66.004, 33.458], [65.5, 34.25], [65.123, 33.456]]
+    encoded = encode({"type": "Polygon", "coordinates": [ring]})
+    assert encoded["type"] == "Polygon"
+    (flat,) = encoded["coordinates"]
+    assert flat[:2] == [6512, 3346] and all(isinstance(v, int) for v in flat)
+    # (66.004, 33.458) rounds onto the point before it and is dropped; the ring stays closed.
+    assert _decode_line(flat) == [[65.12, 33.46], [66.0, 33.46], [65.5, 34.25], [65.12, 33.46]]
+    two = [[[0, 0], [1, 1]], [[-2, 3], [-1, 3]]]
+    lines = encode({"type": "MultiLineString", "coordinates": two})
+    assert [_decode_line(f) for f in lines["coordinates"]] == two
+
+
+def test_page_geo_carries_context_from_the_real_geodata() -> None:
+    from mapper.render.context import page_geo
+
+    places, _, _ = sample_inputs()
+    geo = page_geo(places)  # geodata/ as committed
+    assert len(geo["rivers"]) > 300 and len(geo["lakes"]) > 200
+    towns = {t[0]: t for t in geo["towns"]}
+    assert "Kabul" not in towns  # an article place is not context
+    assert towns["Islamabad"][3] == 3  # a capital, from zoom 3
+    assert "Gereshk" in towns and towns["Gereshk"][3] == 8  # a small Afghan town, close up
+    assert {"Helmand", "Kandahār"} <= {p[0] for p in geo["provinceLabels"]}
+    assert "Timbuktu" in geo["names"].split("|")
+    countries = {c[3] for c in geo["countryLabels"]}
+    assert {"AF", "PK", "AU"} <= countries

@@ -17,7 +17,7 @@ import xyzservices.providers as xyz
 from markupsafe import escape
 
 from mapper import atomic
-from mapper.render import basemap, csp, data
+from mapper.render import basemap, context, csp, data
 from mapper.render.elements import Explorer, InlineLeaflet, fix_ids
 from mapper.render.summary import render_summary
 
@@ -83,8 +83,8 @@ def render_page(places: gpd.GeoDataFrame, payload: str, *, title: str = "mapper"
         layer.add_to(fmap)
     folium.LayerControl(collapsed=False, position="topleft").add_to(fmap)
 
-    geo = data.script_json(basemap.basemap_payload(places, geodata))
-    layers = {"tiles": tiles, "shading": shading, "places": points}
+    geo = data.script_json(context.page_geo(places, geodata))
+    layers = {"base": base, "tiles": tiles, "shading": shading, "places": points}
     # The page is rendered and given its policy around two markers, which the JSON then
     # replaces: it need not pass through Jinja nor the search for scripts (JSON scripts are
     # not hashed).

@@ -3,7 +3,8 @@
 Nothing here touches the network. Leaflet comes from the PyPI package
 ``django-js-lib-leaflet`` (Leaflet 1.9.4's dist folder, no dependencies; we only read its
 files, Django is never imported). Images referenced by Leaflet's CSS become data URIs so the
-page needs no file beside it.
+page needs no file beside it. rbush (the R-tree the labels are placed with) is vendored in
+``assets/`` (version and licence in ``assets/README.md``; ``assets/refresh.sh`` refreshes it).
 """
 
 from __future__ import annotations
@@ -44,3 +45,11 @@ def leaflet_css() -> str:
 def template(name: str) -> str:
     """The text of ``mapper/render/templates/<name>``."""
     return resources.files("mapper.render").joinpath("templates", name).read_text(encoding="utf-8")
+
+
+@cache
+def vendored_js(name: str) -> str:
+    """A vendored script of ``mapper/render/assets/`` (see its README), without source-map
+    comments."""
+    text = resources.files("mapper.render").joinpath("assets", name).read_text(encoding="utf-8")
+    return _SOURCE_MAP.sub("", text).strip()

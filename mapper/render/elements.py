@@ -10,7 +10,8 @@ from jinja2 import Template
 from mapper.render import assets
 
 #: The explorer's scripts (templates/), concatenated in this order into one inline script.
-SCRIPTS = ("dom.js", "data.js", "layers.js", "panel.js", "search.js", "explorer.js")
+SCRIPTS = ("dom.js", "data.js", "basemap.js", "labels.js", "legend.js", "layers.js", "panel.js",
+           "search.js", "explorer.js")
 
 
 class _Final(Element):
@@ -44,13 +45,15 @@ class _Rendered(MacroElement):
 
 
 class InlineLeaflet(_Rendered):
-    """Leaflet's CSS and JS written into the page's ``<head>`` instead of CDN links."""
+    """Leaflet's CSS and JS written into the page's ``<head>`` instead of CDN links, and the
+    vendored rbush the labels are placed with."""
 
     _template = Template(
         """
         {% macro header(this, kwargs) %}
         <style>{{ this.css }}</style>
         <script>{{ this.js }}</script>
+        <script>{{ this.rbush }}</script>
         {% endmacro %}
         """
     )
@@ -60,6 +63,7 @@ class InlineLeaflet(_Rendered):
         self._name = "InlineLeaflet"
         self.css = assets.leaflet_css()
         self.js = assets.leaflet_js()
+        self.rbush = assets.vendored_js("rbush.min.js")
 
 
 class Explorer(_Rendered):

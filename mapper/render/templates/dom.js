@@ -28,11 +28,18 @@ var mapperDom = (function () {
     }
     if (pos < text.length) node.appendChild(document.createTextNode(text.slice(pos)));
   }
-  /* A type-ahead list under `input`: find(text) -> items, label(item, li), pick(item). */
-  function picker(input, list, find, label, pick) {
+  /* A type-ahead list under `input`: find(text) -> items, label(item, li), pick(item);
+   * empty(text), if given, says what no item means (a message, or null). */
+  function picker(input, list, find, label, pick, empty) {
     var items = [], active = 0;
     function render() {
       clear(list);
+      var none = !items.length && empty ? empty(input.value) : null;
+      if (none) {
+        list.appendChild(el("li", "mp-empty", none));
+        list.hidden = false;
+        return;
+      }
       items.forEach(function (item, j) {
         var li = el("li", j === active ? "active" : ""), b = el("button");
         b.type = "button";

@@ -33,16 +33,17 @@ function mapperPanel(ctx, layers, hooks) {
   function hostOf(url) { try { return new URL(url).host; } catch (e) { return url; } }
 
   /* ---------- filters ---------- */
-  function passes(ex) {
+  function articlePasses(a) {
     var f = state.filter;
-    if (f.article !== null && ex.article !== f.article) return false;
-    if (f.source !== null && source(articles[ex.article]) !== f.source) return false;
+    if (f.article !== null && a.i !== f.article) return false;
+    if (f.source !== null && source(a) !== f.source) return false;
     if (f.from || f.to) {
-      var d = articles[ex.article].date;
+      var d = a.date;
       if (!d || (f.from && d < f.from) || (f.to && d > f.to)) return false;
     }
     return true;
   }
+  function passes(ex) { return articlePasses(articles[ex.article]); }
   function filtering() {
     var f = state.filter;
     return f.article !== null || f.source !== null || !!f.from || !!f.to;
@@ -152,9 +153,9 @@ function mapperPanel(ctx, layers, hooks) {
     list.forEach(function (ex) { (groups[ex.article] = groups[ex.article] || []).push(ex); });
     var order = Object.keys(groups).map(function (a) { return articles[a]; }).sort(ctx.byDateDesc);
     $("mp-place-name").textContent = p.name;
-    $("mp-place-meta").textContent = ctx.describe(p) + " \u00b7 " +
+    $("mp-place-meta").textContent = ctx.describe(p) + " \u00b7 " + (list.length ?
       dom.plural(total(list), "mention") + " in " + dom.plural(order.length, "article") +
-      (filtering() ? " (filtered)" : "");
+      (filtering() ? " (filtered)" : "") : "no mention in the articles the filters keep");
     /* The page embeds only the newest excerpts of a much-mentioned place: say so, and where
      * the rest are. */
     var capped = $("mp-capped");
@@ -212,7 +213,7 @@ function mapperPanel(ctx, layers, hooks) {
     if (!others.length) return;
     box.appendChild(document.createTextNode("Also here: "));
     others.forEach(function (j) {
-      var b = el("button", "mp-link", places[j].name);
+      var b = el("button", "mp-link", ctx.label(places[j]) + " \u00b7 " + ctx.kindWord(places[j]));
       b.type = "button";
       b.dataset.place = places[j].key;
       b.title = ctx.describe(places[j]);
@@ -312,5 +313,6 @@ function mapperPanel(ctx, layers, hooks) {
   });
 
   return { state: state, select: select, openReader: openReader, filtering: filtering,
+           passes: passes, articlePasses: articlePasses,
            applyFilters: applyFilters };
 }

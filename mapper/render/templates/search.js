@@ -33,6 +33,24 @@ function mapperSearch(ctx, onPick) {
   }, function (h) {
     input.value = h.p.name;
     onPick(h.p.i);
+  }, function (q) {
+    if (!norm(q)) return null;
+    var known = gazetteerName(q);
+    return known ? known + ": in the gazetteer, in no article" :
+      "No place named \u201c" + q.trim() + "\u201d in these articles";
   });
+  /* Names the gazetteer knows (towns drawn for context, and more), for a search that finds
+   * no article place. */
+  var gazetteer = null;
+  function gazetteerName(q) {
+    if (!gazetteer) {
+      gazetteer = {};
+      (ctx.geo.towns || []).forEach(function (t) { gazetteer[norm(t[0])] = t[0]; });
+      (ctx.geo.countryLabels || []).forEach(function (t) { gazetteer[norm(t[0])] = t[0]; });
+      (ctx.geo.provinceLabels || []).forEach(function (t) { gazetteer[norm(t[0])] = t[0]; });
+      (ctx.geo.names || "").split("|").forEach(function (n) { if (n) gazetteer[norm(n)] = n; });
+    }
+    return gazetteer[norm(q)] || null;
+  }
   return { search: search };
 }
