@@ -100,11 +100,11 @@ def test_the_date_filter_narrows_by_the_pages_dates(page: Page, mixed_map: Path)
         return len({ex[0] for ex in data["excerpts"]
                     if dates[ex[1]] and start <= dates[ex[1]] <= end})
 
-    everything = page.js("mapper.drawn()")
+    everything = page.js("mapper.matching()")
     assert everything == len(data["places"])
     page.page.fill("#mp-from", "2021-07-01")
     page.page.fill("#mp-to", "2021-07-31")
-    july = page.js("mapper.drawn()")
+    july = page.js("mapper.matching()")
     assert july == places_between("2021-07-01", "2021-07-31") > 0
     assert july < everything
     page.js("k => mapper.select(k)", _key(page, "Sirajganj"))
@@ -112,6 +112,6 @@ def test_the_date_filter_narrows_by_the_pages_dates(page: Page, mixed_map: Path)
                    ".map(g => g.dataset.article)") == [WIRE]
     page.page.fill("#mp-from", "2021-08-01")
     page.page.fill("#mp-to", "2021-08-31")
-    assert page.js("mapper.drawn()") == places_between("2021-08-01", "2021-08-31") > 0
+    assert page.js("mapper.matching()") == places_between("2021-08-01", "2021-08-31") > 0
     assert page.js("mapper.places.filter(p => p.name === 'Herāt').length") == 1
     page.assert_clean()

@@ -148,7 +148,7 @@ function mapperExplorer(cfg) {
   /* For tests and benchmarks. */
   window.mapper = {
     map: map, places: ctx.places, articles: ctx.articles, excerpts: ctx.excerpts,
-    drawn: layers.drawn, search: search.search, openReader: panel.openReader,
+    drawn: layers.drawn, matching: layers.matching, search: search.search, openReader: panel.openReader,
     shading: layers.shadingTotals, basemap: layers.basemap, labels: layers.labels.shown,
     labelMs: layers.labels.ms, hidden: layers.hidden, halo: layers.halo, radius: function (key) {
       var i = ctx.keyIndex[key];

@@ -298,6 +298,9 @@ function mapperLayers(ctx, cfg, onSelect) {
   return { markers: markers, counts: counts, setCounts: setCounts, highlight: highlight,
            unhighlight: unhighlight, focus: focus, group: group, radius: radius,
            shadingTotals: shadingTotals, basemap: basemap.counts, labels: labels,
-           under: under, halo: function () { return map.hasLayer(halo); }, hidden: function () { return hiddenCount + underLabels.length; },
-           drawn: function () { return cfg.places.getLayers().length; } };
+           under: under, halo: function () { return map.hasLayer(halo); },
+           hidden: function () { return hiddenCount + underLabels.length; },
+           drawn: function () { return cfg.places.getLayers().length; },
+           /* Places the filters keep: drawn, or waiting for a closer zoom. */
+           matching: function () { return counts.filter(function (n) { return n > 0; }).length; } };
 }
