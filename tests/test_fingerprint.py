@@ -25,7 +25,7 @@ ROW_MAKERS = sorted(
 def test_every_module_that_makes_rows_is_covered() -> None:
     covered = {p.relative_to(PACKAGE).as_posix() for p in code_files(PACKAGE)}
     assert set(ROW_MAKERS) <= covered
-    assert "cli.py" not in covered and "parse/evaluate.py" not in covered
+    assert not any(c.startswith("cli") for c in covered) and "parse/evaluate.py" not in covered
 
 
 @pytest.mark.parametrize("module", ROW_MAKERS)
@@ -50,5 +50,5 @@ def test_the_command_line_does_not_count(tmp_path: Path) -> None:
     copy = tmp_path / "mapper"
     shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
     before = code_digest(copy)
-    (copy / "cli.py").write_text("# another command line\n", encoding="utf-8")
+    (copy / "cli" / "building.py").write_text("# another command line\n", encoding="utf-8")
     assert code_digest(copy) == before

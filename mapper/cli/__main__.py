@@ -1,0 +1,5 @@
+"""``python -m mapper.cli``."""
+
+from mapper.cli import main
+
+main()
