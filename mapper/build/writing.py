@@ -130,11 +130,20 @@ def write_outputs(index: ArticleIndex, plan: Plan, parsed: Parsed, removed: list
         raise
     page.commit()
     lap("render")
+    return _record(index, out, what, options.title, exports_written,
+                   places if what.draw else None, shown_before)
+
+
+def _record(index: ArticleIndex, out: Path, what: Outputs, title: str,
+            exports_written: tuple[str, ...], places: gpd.GeoDataFrame | None,
+            shown_before: tuple[dict[str, str], int] | None) -> MapChange:
+    """Record the stamps of what was written (and what the map drawn, from ``places``,
+    shows); returns what the map on disk gained and lost."""
     if what.export:
         index.set_meta("exports", exports_stamp(out, what.digest, exports_written))
-    if not what.draw:
+    if places is None:
         return MapChange({}, {}, None)
-    index.set_meta("map", map_stamp(out, what.digest, options.title, what.cap))
+    index.set_meta("map", map_stamp(out, what.digest, title, what.cap))
     shown = dict(zip(places["key"], places["name"], strict=True))
     articles = index.counts()[0]
     index.set_meta("map_shows", json.dumps({"places": shown, "articles": articles}))

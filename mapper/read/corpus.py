@@ -159,63 +159,71 @@ def _candidates(root: Path, excluded: set[tuple[int, int]],
     leads outside ``root`` is not followed but noted, unless ``follow_links``: a map is
     shared, and a link must not pull ``/etc/passwd`` into it.
     """
-    found: list[tuple[str, Path, str]] = []
-    visited: set[tuple[int, int]] = set()
-    inside = os.path.realpath(root)
+    walker = _Walk(root, excluded, ignored, follow_links)
+    walker.walk(root, "")
+    return sorted(walker.found, key=lambda t: t[0])
 
-    def outside(path: Path) -> str | None:
-        """Where the link ``path`` leads, when that is outside ``root`` (and exists)."""
+
+class _Walk:
+    """One walk of :func:`_candidates`: what it found and the folders it entered."""
+
+    def __init__(self, root: Path, excluded: set[tuple[int, int]],
+                 ignored: Counter[str] | None, follow_links: bool) -> None:
+        self.excluded, self.ignored, self.follow_links = excluded, ignored, follow_links
+        self.inside = os.path.realpath(root)
+        self.found: list[tuple[str, Path, str]] = []
+        self.visited: set[tuple[int, int]] = set()
+
+    def outside(self, path: Path) -> str | None:
+        """Where the link ``path`` leads, when that is outside the root (and exists)."""
         target = os.path.realpath(path)
-        if target == inside or target.startswith(inside.rstrip(os.sep) + os.sep):
+        if target == self.inside or target.startswith(self.inside.rstrip(os.sep) + os.sep):
             return None
         return target if os.path.exists(target) else None
 
-    def walk(folder: Path, prefix: str) -> None:
+    def walk(self, folder: Path, prefix: str) -> None:
         try:
             ident = _identity(folder)
         except OSError:
             return
-        if ident in visited or ident in excluded:
+        if ident in self.visited or ident in self.excluded:
             return
-        visited.add(ident)
+        self.visited.add(ident)
         try:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
-            found.append((prefix.rstrip("/") or ".", folder,
-                          f"cannot list folder: {_os_reason(exc)}"))
+            self.found.append((prefix.rstrip("/") or ".", folder,
+                               f"cannot list folder: {_os_reason(exc)}"))
             return
         for entry in entries:
-            name = entry.name
-            if name.startswith("."):
-                continue
-            is_article = name.lower().endswith(EXTENSIONS)
-            if not follow_links and entry.is_symlink() and (
-                    target := outside(folder / name)) is not None and (
-                    is_article or os.path.isdir(target)):
-                found.append((prefix + name, folder / name,
-                              f"symbolic link to {target}, outside the articles folder: not "
-                              "followed (--follow-links follows it)"))
-                continue
-            try:
-                is_dir = entry.is_dir()  # follows symlinks; False for broken ones and loops
-            except OSError:
-                is_dir = False
-            if is_dir:
-                path = folder / name
-                if is_article:
-                    found.append((prefix + name, path,
-                                  "is a directory, not an article file (its files are read as "
-                                  "usual)"))
-                if name not in SKIP_DIRS:
-                    walk(path, prefix + name + "/")
-            elif is_article:
-                found.append((prefix + name, folder / name, ""))
-            elif ignored is not None:
-                ignored[os.path.splitext(name)[1].lower() or "(no ending)"] += 1
+            if not entry.name.startswith("."):
+                self.entry(folder, prefix, entry)
 
-    walk(root, "")
-    found.sort(key=lambda t: t[0])
-    return found
+    def entry(self, folder: Path, prefix: str, entry: os.DirEntry) -> None:
+        name = entry.name
+        is_article = name.lower().endswith(EXTENSIONS)
+        if not self.follow_links and entry.is_symlink() and (
+                target := self.outside(folder / name)) is not None and (
+                is_article or os.path.isdir(target)):
+            self.found.append((prefix + name, folder / name,
+                               f"symbolic link to {target}, outside the articles folder: not "
+                               "followed (--follow-links follows it)"))
+            return
+        try:
+            is_dir = entry.is_dir()  # follows symlinks; False for broken ones and loops
+        except OSError:
+            is_dir = False
+        if is_dir:
+            if is_article:
+                self.found.append((prefix + name, folder / name,
+                                   "is a directory, not an article file (its files are read "
+                                   "as usual)"))
+            if name not in SKIP_DIRS:
+                self.walk(folder / name, prefix + name + "/")
+        elif is_article:
+            self.found.append((prefix + name, folder / name, ""))
+        elif self.ignored is not None:
+            self.ignored[os.path.splitext(name)[1].lower() or "(no ending)"] += 1
 
 
 def ignored_summary(ignored: Counter[str] | dict[str, int]) -> str:
