@@ -18,6 +18,8 @@ import json
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
+import xxhash
+
 from mapper.errors import GazetteerError
 from mapper.parse.gazetteer import Gazetteer
 from mapper.paths import geodata_dir
@@ -124,9 +126,9 @@ def shown_stamp(digest: str, cap: int, partial: bool) -> str:
 
 def exports_stamp(out: Path, digest: str, names: tuple[str, ...]) -> str:
     """What the exports ``names`` in ``out`` were made of (``digest``), their sizes and
-    times and the SHA-256 of their bytes: when a build computes the same stamp, the files on
-    disk are the ones it would write, and :func:`exports_damage` can tell a file that is
-    not the one the build wrote."""
+    times and the digest of their bytes (:func:`file_digest`): when a build computes the
+    same stamp, the files on disk are the ones it would write, and :func:`exports_damage`
+    can tell a file that is not the one the build wrote."""
     files = files_stamp(out, names)
     if not files:
         return ""
@@ -175,9 +177,11 @@ def exports_damage(stamp: str | None, out: Path, names: tuple[str, ...]) -> dict
 
 
 def file_digest(path: Path) -> str:
-    """The SHA-256 of the file at ``path``, in hex."""
+    """The XXH3-128 digest of the file at ``path``, in hex: it tells damaged files from
+    those a build wrote (no adversary to resist), and reads a 1 GB GeoPackage in a tenth of
+    the time SHA-256 takes, which every warm build would otherwise pay."""
     with open(path, "rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
+        return "xxh3:" + hashlib.file_digest(fh, xxhash.xxh3_128).hexdigest()
 
 
 def map_stamp(out: Path, digest: str, title: str, cap: int) -> str:

@@ -24,6 +24,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from mapper.build.records import Record, Unresolved, unpack
 from mapper.build.schema import INDEX_NAME, INDEXES, SCHEMA, SCHEMA_VERSION, TABLES
@@ -44,9 +45,8 @@ WHERE m.article_id = ? ORDER BY m.start, m."end", m.place_key
 """
 
 
-@dataclass(frozen=True)
-class Known:
-    """What the index knows of an article file."""
+class Known(NamedTuple):
+    """What the index knows of an article file (a tuple: one per indexed article)."""
 
     sha256: str
     pending: bool
@@ -131,7 +131,7 @@ class ArticleIndex:
         """Every indexed article id -> what the index knows of its file."""
         rows = self.query("SELECT id, sha256, pending, size, mtime_ns, ctime_ns, inode "
                            "FROM articles")
-        return {r[0]: Known(r[1], bool(r[2]), None if r[3] is None else Stat(*r[3:]))
+        return {r[0]: Known(r[1], bool(r[2]), None if r[3] is None else Stat._make(r[3:]))
                 for r in rows}
 
     def places_of(self, ids: Iterable[str]) -> set[str]:

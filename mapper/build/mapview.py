@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 from mapper.build.index import ArticleIndex
 from mapper.build.places import PlaceCount
@@ -66,12 +66,20 @@ class MapView:
     def __init__(self, index: ArticleIndex) -> None:
         self._index = index
 
-    def settings(self, max_excerpts: int | None) -> tuple[int, bool]:
+    def settings(self, max_excerpts: int | None, touched: Collection[str] | None = None,
+                 ) -> tuple[int, bool]:
         """The cap per place the map uses when ``max_excerpts`` are asked for (None: the
-        default), and whether the articles' texts are too long to embed whole."""
+        default), and whether the articles' texts are too long to embed whole; ``touched``:
+        the only places whose excerpts changed since the last :meth:`refresh` (None: not
+        known, all are counted)."""
         asked = MAX_EXCERPTS if max_excerpts is None else max_excerpts
-        return (effective_cap(self.excerpt_counts(), asked),
+        return (effective_cap(self.excerpt_counts(touched), asked),
                 self._index.total_chars() > TEXT_BUDGET)
+
+    def refreshed_for(self) -> str | None:
+        """The contents digest of the index the last :meth:`refresh` was made for."""
+        stamp = self._index.meta("shown")
+        return json.loads(stamp)[0] if stamp else None
 
     def refresh(self, keys: Iterable[str] | None, cap: int, stamp: str, partial: bool,
                 ) -> tuple[dict[str, str], dict[str, str]]:
@@ -143,9 +151,18 @@ class MapView:
         return {key: total - shown.get(key, 0) for key, total in self._index.query(
             "SELECT key, excerpts FROM places") if total > shown.get(key, 0)}
 
-    def excerpt_counts(self) -> list[int]:
-        """How many excerpts each place has (from the index on places alone)."""
-        return [n for n, in self._index.query("SELECT count(*) FROM excerpts GROUP BY place_key")]
+    def excerpt_counts(self, touched: Collection[str] | None = None) -> list[int]:
+        """How many excerpts each place has: counted in the excerpts of every place, or,
+        when only the places ``touched`` changed since the last :meth:`refresh`, in theirs
+        and taken from the places table for the others (a few against 40,000)."""
+        if touched is None:
+            return [n for n, in self._index.query(
+                "SELECT count(*) FROM excerpts GROUP BY place_key")]
+        counts = dict(self._index.query("SELECT key, excerpts FROM places"))
+        for key in touched:
+            (counts[key],), = self._index.query(
+                "SELECT count(*) FROM excerpts WHERE place_key = ?", (key,))
+        return [n for n in counts.values() if n]
 
     def place_count(self) -> int:
         """How many places the map shows (as of the last :meth:`refresh`)."""

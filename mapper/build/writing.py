@@ -62,11 +62,13 @@ class Outputs:
 
 
 def outputs_to_write(index: ArticleIndex, view: MapView, out: Path, options: BuildOptions,
-                     exports_written: tuple[str, ...], changed: bool) -> Outputs:
+                     exports_written: tuple[str, ...], changed: bool,
+                     touched: set[str] | None = None) -> Outputs:
     """What to write: everything after articles ``changed``; else only the outputs that are
-    missing, edited by hand, or made for other settings or code."""
+    missing, edited by hand, or made for other settings or code. ``touched``: the only
+    places whose excerpts changed since the view was refreshed, if known."""
     digest = index.contents_digest()
-    cap, partial = view.settings(options.max_excerpts)
+    cap, partial = view.settings(options.max_excerpts, touched)
     return Outputs(
         digest, cap, partial,
         export=changed or not exports_fresh(index.meta("exports"), out, digest,
@@ -81,8 +83,10 @@ def write_outputs(index: ArticleIndex, plan: Plan, parsed: Parsed, removed: list
     """Refresh the map's view and write what :func:`outputs_to_write` says (the exports
     ``exports_written``); returns what the map on disk gained and lost."""
     view = MapView(index)
+    in_step = view.refreshed_for() == plan.digest_before  # the view of the index before
     what = outputs_to_write(index, view, out, options, exports_written,
-                            bool(parsed.ids or removed))
+                            bool(parsed.ids or removed),
+                            plan.places_touched | parsed.places if in_step else None)
     if what.export and plan.previous is None:
         # From scratch: the lines of the articles not parsed now are made again from the
         # index (after a killed build, or an export deleted or edited by hand).

@@ -61,7 +61,7 @@ def read_corpus(
     excluded = {_identity(Path(p)) for p in exclude if Path(p).exists()}
     articles: list[Article] = []
     problems: list[Problem] = []
-    for _, path, note in _candidates(root, excluded, follow_links=follow_links):
+    for _, path, note, _ in _candidates(root, excluded, follow_links=follow_links):
         if note:
             problems.append(Problem(str(path), note))
             continue
@@ -148,11 +148,11 @@ def _identity(p: Path) -> tuple[int, int]:
 
 def _candidates(root: Path, excluded: set[tuple[int, int]],
                 ignored: Counter[str] | None = None, follow_links: bool = False,
-                ) -> list[tuple[str, Path, str]]:
-    """Article files under ``root`` sorted by id: (id, path, note), with a note for entries
-    that are not files; ``ignored`` counts the other files met, by their ending (".docx").
-    Ids are made from the names met on the way down, not by asking pathlib for each
-    relative path (half the time of a 10,000-file walk).
+                ) -> list[tuple[str, str, str, os.DirEntry | None]]:
+    """Article files under ``root`` sorted by id: (id, path, note, the folder's entry of a
+    file), with a note for entries that are not files; ``ignored`` counts the other files
+    met, by their ending (".docx"). Ids and paths are made from the names met on the way
+    down, as strings: asking pathlib for each path takes most of a 100,000-file walk.
 
     Symlinked directories are followed once: a directory already visited (by device and
     inode) is not entered again, so link loops end. A link (to a file or a folder) that
@@ -160,7 +160,7 @@ def _candidates(root: Path, excluded: set[tuple[int, int]],
     shared, and a link must not pull ``/etc/passwd`` into it.
     """
     walker = _Walk(root, excluded, ignored, follow_links)
-    walker.walk(root, "")
+    walker.walk(str(root), "")
     return sorted(walker.found, key=lambda t: t[0])
 
 
@@ -171,19 +171,19 @@ class _Walk:
                  ignored: Counter[str] | None, follow_links: bool) -> None:
         self.excluded, self.ignored, self.follow_links = excluded, ignored, follow_links
         self.inside = os.path.realpath(root)
-        self.found: list[tuple[str, Path, str]] = []
+        self.found: list[tuple[str, str, str, os.DirEntry | None]] = []
         self.visited: set[tuple[int, int]] = set()
 
-    def outside(self, path: Path) -> str | None:
+    def outside(self, path: str) -> str | None:
         """Where the link ``path`` leads, when that is outside the root (and exists)."""
         target = os.path.realpath(path)
         if target == self.inside or target.startswith(self.inside.rstrip(os.sep) + os.sep):
             return None
         return target if os.path.exists(target) else None
 
-    def walk(self, folder: Path, prefix: str) -> None:
+    def walk(self, folder: str, prefix: str) -> None:
         try:
-            ident = _identity(folder)
+            ident = _identity(Path(folder))
         except OSError:
             return
         if ident in self.visited or ident in self.excluded:
@@ -193,21 +193,22 @@ class _Walk:
             entries = sorted(os.scandir(folder), key=lambda e: e.name)
         except OSError as exc:
             self.found.append((prefix.rstrip("/") or ".", folder,
-                               f"cannot list folder: {_os_reason(exc)}"))
+                               f"cannot list folder: {_os_reason(exc)}", None))
             return
         for entry in entries:
             if not entry.name.startswith("."):
                 self.entry(folder, prefix, entry)
 
-    def entry(self, folder: Path, prefix: str, entry: os.DirEntry) -> None:
+    def entry(self, folder: str, prefix: str, entry: os.DirEntry) -> None:
         name = entry.name
+        path = os.path.join(folder, name)
         is_article = name.lower().endswith(EXTENSIONS)
         if not self.follow_links and entry.is_symlink() and (
-                target := self.outside(folder / name)) is not None and (
+                target := self.outside(path)) is not None and (
                 is_article or os.path.isdir(target)):
-            self.found.append((prefix + name, folder / name,
+            self.found.append((prefix + name, path,
                                f"symbolic link to {target}, outside the articles folder: not "
-                               "followed (--follow-links follows it)"))
+                               "followed (--follow-links follows it)", None))
             return
         try:
             is_dir = entry.is_dir()  # follows symlinks; False for broken ones and loops
@@ -215,13 +216,13 @@ class _Walk:
             is_dir = False
         if is_dir:
             if is_article:
-                self.found.append((prefix + name, folder / name,
+                self.found.append((prefix + name, path,
                                    "is a directory, not an article file (its files are read "
-                                   "as usual)"))
+                                   "as usual)", None))
             if name not in SKIP_DIRS:
-                self.walk(folder / name, prefix + name + "/")
+                self.walk(path, prefix + name + "/")
         elif is_article:
-            self.found.append((prefix + name, folder / name, ""))
+            self.found.append((prefix + name, path, "", entry))
         elif self.ignored is not None:
             self.ignored[os.path.splitext(name)[1].lower() or "(no ending)"] += 1
 

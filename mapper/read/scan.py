@@ -14,7 +14,6 @@ import os
 import time
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple, Protocol
 
@@ -41,12 +40,12 @@ class Hashed(Protocol):
     stat: Stat | None
 
 
-@dataclass(frozen=True)
-class Entry:
-    """One article file: its id (path relative to the folder), path, and content hash."""
+class Entry(NamedTuple):
+    """One article file: its id (path relative to the folder), path, and content hash (a
+    tuple: a build makes one per file of the folder, 100,000 of them at times)."""
 
     id: str
-    path: Path
+    path: str
     sha256: str | None
     """None when the file could not be read here: reading it as an article says why."""
     note: str = ""
@@ -80,11 +79,12 @@ def scan(folder: str | os.PathLike[str], *, exclude: tuple[Path, ...] = (),
     known = known or {}
     settled = time.time_ns() - int(SETTLED * 1e9)
     entries = []
-    for aid, path, note in corpus._candidates(root, excluded, ignored, follow_links):
+    for aid, path, note, dir_entry in corpus._candidates(root, excluded, ignored,
+                                                          follow_links):
         if note:
             entries.append(Entry(aid, path, None, note))
             continue
-        stat = _stat(path)
+        stat = _stat(dir_entry)
         before = known.get(aid)
         if (stat is not None and before is not None and before.stat == stat
                 and stat.size <= max_bytes):
@@ -96,9 +96,9 @@ def scan(folder: str | os.PathLike[str], *, exclude: tuple[Path, ...] = (),
     return entries
 
 
-def _stat(path: Path) -> Stat | None:
+def _stat(entry: os.DirEntry) -> Stat | None:
     try:
-        st = path.stat()
+        st = entry.stat()  # through a link, as pathlib's would
     except OSError:
         return None
     # Inode numbers of some network and overlay file systems pass 2**63, which SQLite's
@@ -107,11 +107,11 @@ def _stat(path: Path) -> Stat | None:
     return Stat(st.st_size, st.st_mtime_ns, st.st_ctime_ns, inode)
 
 
-def _hash(path: Path, max_bytes: int) -> str | None:
+def _hash(path: str, max_bytes: int) -> str | None:
     try:
-        if path.stat().st_size > max_bytes:
+        if os.stat(path).st_size > max_bytes:
             return None
-        with path.open("rb") as fh:
+        with open(path, "rb") as fh:
             data = fh.read(max_bytes + 1)
     except OSError:
         return None
