@@ -167,3 +167,39 @@ def test_a_geopackage_committed_before_a_failure_is_healed_by_the_next_build(
     cold = tmp_path / "cold"
     pipeline.build(corpus, cold, gazetteer=gazetteer)
     assert_same_outputs(out, cold)
+
+
+def _extents(gpkg: Path) -> dict[str, tuple[float, ...]]:
+    import sqlite3
+
+    with sqlite3.connect(gpkg) as conn:
+        return {name: box for name, *box in conn.execute(
+            "SELECT table_name, min_x, min_y, max_x, max_y FROM gpkg_contents "
+            "WHERE data_type = 'features'")}
+
+
+def test_layer_extents_follow_in_place_updates(tmp_path: Path, gazetteer: Gazetteer) -> None:
+    """The GeoPackage's layer extents (what QGIS zooms to) after articles are added (the
+    extent grows by theirs) and removed (read again from the R-tree) are a cold build's."""
+    corpus = write_articles(tmp_path / "corpus", ["dhaka.txt"])
+    out = tmp_path / "out"
+    pipeline.build(corpus, out, gazetteer=gazetteer)
+    dhaka = _extents(out / "places.gpkg")
+    for name in ("lima.txt", "oslo.txt"):  # the extent grows west, then north
+        write_articles(corpus, [name])
+        pipeline.build(corpus, out, gazetteer=gazetteer)
+    cold = tmp_path / "cold"
+    pipeline.build(corpus, cold, gazetteer=gazetteer)
+    grown = _extents(out / "places.gpkg")
+    assert grown["mentions"][0] < dhaka["mentions"][0] - 100  # Lima is 167 degrees west
+    for layer, box in _extents(cold / "places.gpkg").items():
+        # GDAL records the points' own box; an R-tree holds float32 bounds around them.
+        assert grown[layer] == pytest.approx(box, abs=1e-4), layer
+    (corpus / "lima.txt").unlink()
+    pipeline.build(corpus, out, gazetteer=gazetteer)
+    shrunk = _extents(out / "places.gpkg")
+    assert shrunk["mentions"][0] > grown["mentions"][0] + 80  # Oslo (10.7 E) is the west end
+    again = tmp_path / "again"
+    pipeline.build(corpus, again, gazetteer=gazetteer)
+    for layer, box in _extents(again / "places.gpkg").items():
+        assert shrunk[layer] == pytest.approx(box, abs=1e-4), layer

@@ -84,9 +84,9 @@ def write_outputs(index: ArticleIndex, plan: Plan, parsed: Parsed, removed: list
     ``exports_written``); returns what the map on disk gained and lost."""
     view = MapView(index)
     in_step = view.refreshed_for() == plan.digest_before  # the view of the index before
+    touched = plan.places_touched | parsed.places
     what = outputs_to_write(index, view, out, options, exports_written,
-                            bool(parsed.ids or removed),
-                            plan.places_touched | parsed.places if in_step else None)
+                            bool(parsed.ids or removed), touched if in_step else None)
     if what.export and plan.previous is None:
         # From scratch: the lines of the articles not parsed now are made again from the
         # index (after a killed build, or an export deleted or edited by hand).
@@ -97,6 +97,7 @@ def write_outputs(index: ArticleIndex, plan: Plan, parsed: Parsed, removed: list
     beside = Job(_write_beside, out, layout, spool, exports_written if what.export else (),
                  previous=plan.previous, summary=what.draw, title=options.title,
                  dropped=[*removed, *(i for i in parsed.ids if i in plan.known)],
+                 touched=touched,
                  fork=plan.previous is not None or not what.export,
                  ) if what.export or what.draw else None
     page = Batch(flush_on_commit=True)  # its fsync after theirs, not behind them
@@ -223,14 +224,14 @@ def _respool(index: ArticleIndex, spool: Spool, ids: Iterable[str],
 
 def _write_beside(receive: Receive, out: Path, layout: exports.Layout, spool: Spool,
                   names: tuple[str, ...], *, previous: exports.Layout | None,
-                  dropped: list[str], summary: bool, title: str) -> None:
+                  dropped: list[str], touched: set[str], summary: bool, title: str) -> None:
     """What a build writes while it draws the map (see :mod:`.background`): the exports and
     ``places.html``, put in place when the build, its map written, sends :data:`_COMMIT`
     with the map's files; anything else, or nothing, and they are
     discarded. The word comes with the map's files, which it puts in place last, all in one
     journaled commit (see :mod:`mapper.journal`). The exports ``names`` are written (none:
-    only ``places.html``). The places
-    frame arrives first, once the build has counted the places."""
+    only ``places.html``); ``touched``: the places whose rows changed since ``previous``.
+    The places frame arrives first, once the build has counted the places."""
     places: list[gpd.GeoDataFrame] = []
 
     def frame() -> gpd.GeoDataFrame:
@@ -242,7 +243,7 @@ def _write_beside(receive: Receive, out: Path, layout: exports.Layout, spool: Sp
     try:
         if names:
             exports.write_exports(out, frame, layout, spool, names, previous=previous,
-                                  dropped=dropped, batch=batch)
+                                  dropped=dropped, batch=batch, touched=touched)
         if summary:
             write_summary(frame(), len(layout), out, title=title, batch=batch)
         frame()  # the places come before the word, whatever was written

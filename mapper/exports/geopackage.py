@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 
 import geopandas as gpd
@@ -102,12 +102,14 @@ def write_geopackage(places: gpd.GeoDataFrame, tables: dict[str, pa.RecordBatchR
 
 def update_geopackage(path: Path, places: Callable[[], gpd.GeoDataFrame], dropped: set[str],
                       added: dict[str, pa.RecordBatchReader],
-                      batch: Batch | None = None) -> gpd.GeoDataFrame:
+                      batch: Batch | None = None, touched: Collection[str] | None = None,
+                      ) -> gpd.GeoDataFrame:
     """Update the GeoPackage at ``path`` in place (:mod:`.gpkg_update`): the rows of the
     ``dropped`` articles deleted, the ``added`` rows (readers of :func:`table_reader`)
-    appended and the places layer written anew from ``places()`` (asked for last), committed
-    with ``batch``; returns that frame."""
-    return update_in_place(path, places, dropped, added, batch, GPKG_DATE)
+    appended and the places layer made that of ``places()`` (asked for last; only the rows
+    of the places ``touched`` written again, when given), committed with ``batch``; returns
+    that frame."""
+    return update_in_place(path, places, dropped, added, batch, GPKG_DATE, touched)
 
 
 def _append(path: str, table: str, reader: pa.RecordBatchReader, append: bool) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import sqlite3
 import struct
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 
 import geopandas as gpd
@@ -54,10 +54,11 @@ def _functions(conn: sqlite3.Connection) -> None:
 
 def update_in_place(path: Path, places: Callable[[], gpd.GeoDataFrame], dropped: set[str],
                     added: dict[str, pa.RecordBatchReader], batch: Batch | None,
-                    date: str) -> gpd.GeoDataFrame:
+                    date: str, touched: Collection[str] | None = None) -> gpd.GeoDataFrame:
     """Delete the rows of the ``dropped`` articles from the GeoPackage at ``path``, append
-    the ``added`` rows (readers of :func:`~.geopackage.table_reader`, by table), write the
-    places layer anew from ``places()`` (asked for last), and commit with ``batch`` (now,
+    the ``added`` rows (readers of :func:`~.geopackage.table_reader`, by table), make the
+    places layer that of ``places()`` (asked for last): the rows of the places ``touched``
+    replaced when only those changed, else all of them; and commit with ``batch`` (now,
     without one); returns the places frame. ``date``: the layers' last change."""
     conn = sqlite3.connect(path, isolation_level=None, timeout=30)
     try:
@@ -69,16 +70,15 @@ def update_in_place(path: Path, places: Callable[[], gpd.GeoDataFrame], dropped:
         for table in added:
             conn.executemany(f"DELETE FROM {table} WHERE article_id = ?",
                              [(aid,) for aid in sorted(dropped)])
+        box = None
         for table, reader in added.items():
-            _append(conn, table, reader)
+            box = _union(box, _append(conn, table, reader))
         frame = places()
-        conn.execute("DELETE FROM places")
-        _insert(conn, "places", [*PLACE_COLUMNS, "geom"], _place_rows(frame))
-        for layer in ("places", "mentions"):
-            conn.execute(f"UPDATE gpkg_contents SET min_x = r.a, min_y = r.b, max_x = r.c, "
-                         f"max_y = r.d, last_change = ? FROM (SELECT min(minx) AS a, "
-                         f"min(miny) AS b, max(maxx) AS c, max(maxy) AS d "
-                         f"FROM rtree_{layer}_geom) AS r WHERE table_name = ?", (date, layer))
+        _replace_places(conn, frame, touched)
+        _set_extent(conn, "places", date)
+        # Rows only added: the layer's extent grows by theirs (the whole R-tree of millions
+        # of mentions is read only after a deletion, which may shrink it).
+        _set_extent(conn, "mentions", date, None if dropped else box)
     except BaseException:
         conn.rollback()
         conn.close()
@@ -90,21 +90,64 @@ def update_in_place(path: Path, places: Callable[[], gpd.GeoDataFrame], dropped:
     return frame
 
 
-def _append(conn: sqlite3.Connection, table: str, reader: pa.RecordBatchReader) -> None:
-    """Insert the rows of ``reader``; a ``geometry`` column (WKB) becomes ``geom``."""
+def _replace_places(conn: sqlite3.Connection, frame: gpd.GeoDataFrame,
+                    touched: Collection[str] | None) -> None:
+    """The places layer made that of ``frame``: the rows of the keys ``touched`` (None:
+    all) deleted and written again from it."""
+    if touched is None:
+        conn.execute("DELETE FROM places")
+        _insert(conn, "places", [*PLACE_COLUMNS, "geom"], _place_rows(frame))
+        return
+    keys = sorted(touched)
+    for lo in range(0, len(keys), 500):
+        chunk = keys[lo:lo + 500]
+        conn.execute(f"DELETE FROM places WHERE key IN ({','.join('?' * len(chunk))})", chunk)
+    _insert(conn, "places", [*PLACE_COLUMNS, "geom"],
+            _place_rows(frame[frame["key"].isin(touched)]))
+
+
+#: A layer's bounding box: min x, min y, max x, max y.
+Box = tuple[float, float, float, float]
+
+
+def _set_extent(conn: sqlite3.Connection, layer: str, date: str,
+                grown_by: Box | None = None) -> None:
+    """Record the ``layer``'s extent and last change in ``gpkg_contents``: read from its
+    R-tree, or the recorded one grown by the box ``grown_by`` of the rows just added."""
+    if grown_by is None:
+        box = conn.execute(f"SELECT min(minx), min(miny), max(maxx), max(maxy) "
+                           f"FROM rtree_{layer}_geom").fetchone()
+    else:
+        was = conn.execute("SELECT min_x, min_y, max_x, max_y FROM gpkg_contents "
+                           "WHERE table_name = ?", (layer,)).fetchone()
+        box = _union(None if was is None or None in was else tuple(was), grown_by)
+    conn.execute("UPDATE gpkg_contents SET min_x = ?, min_y = ?, max_x = ?, max_y = ?, "
+                 "last_change = ? WHERE table_name = ?", (*box, date, layer))
+
+
+def _union(a: Box | None, b: Box | None) -> Box | None:
+    if a is None or b is None:
+        return a or b
+    return min(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), max(a[3], b[3])
+
+
+def _append(conn: sqlite3.Connection, table: str, reader: pa.RecordBatchReader,
+            ) -> Box | None:
+    """Insert the rows of ``reader``; a ``geometry`` column (WKB) becomes ``geom``. Returns
+    the box of their points, if they have any."""
+    box = None
     for part in reader:
         names = part.schema.names
         columns = part.to_pydict()
         if "geometry" in columns:  # mentions: the points made from lat and lon
-            columns["geometry"] = [_blob_of_wkb(w) for w in columns["geometry"]]
+            points = [struct.unpack_from("<BIdd", w)[2:] for w in columns["geometry"]]
+            columns["geometry"] = [point_blob(x, y) for x, y in points]
+            xs, ys = [x for x, y in points if x == x], [y for x, y in points if x == x]
+            if xs:
+                box = _union(box, (min(xs), min(ys), max(xs), max(ys)))
         _insert(conn, table, ["geom" if n == "geometry" else n for n in names],
                 zip(*(columns[n] for n in names), strict=True))
-
-
-def _blob_of_wkb(wkb: bytes) -> bytes:
-    """The GeoPackage geometry of a WKB point (little-endian, as shapely writes it)."""
-    _, _, x, y = struct.unpack_from("<BIdd", wkb)
-    return point_blob(x, y)
+    return box
 
 
 def _place_rows(frame: gpd.GeoDataFrame) -> Iterable[Sequence]:

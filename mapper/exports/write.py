@@ -12,7 +12,7 @@ reached (see :mod:`.geopackage`).
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -48,7 +48,8 @@ def exports_to_write(out_dir: Path, asked: Iterable[str] = ()) -> tuple[str, ...
 
 def write_exports(out_dir: Path, places: Callable[[], gpd.GeoDataFrame], layout: Layout,
                   spool: Spool, names: Iterable[str], *, previous: Layout | None = None,
-                  dropped: Iterable[str] = (), batch: Batch | None = None) -> None:
+                  dropped: Iterable[str] = (), batch: Batch | None = None,
+                  touched: Collection[str] | None = None) -> None:
     """Write the exports ``names`` (of :data:`EXPORTS`) into ``out_dir`` for the articles
     of ``layout``.
 
@@ -58,7 +59,8 @@ def write_exports(out_dir: Path, places: Callable[[], gpd.GeoDataFrame], layout:
     ``previous`` the GeoPackage is updated, without it written anew. ``places()`` gives the
     places frame, asked for only once the mentions are on their way: a build counts the
     places while this runs beside it. With ``batch``, the new files are put in place by
-    :meth:`~mapper.atomic.Batch.commit`.
+    :meth:`~mapper.atomic.Batch.commit`. ``touched``: the places whose rows changed since
+    ``previous``, when known (the others' rows in the GeoPackage stay as they are).
     """
     out_dir = Path(out_dir)
     names = [n for n in EXPORTS if n in set(names)]
@@ -83,7 +85,8 @@ def write_exports(out_dir: Path, places: Callable[[], gpd.GeoDataFrame], layout:
         if gpkg is not None:
             added = [aid for aid, _, _ in layout if aid in spool.at]
             with _tables(out_dir, spool, added) as tables:
-                frame = update_geopackage(gpkg, places, set(dropped), tables, batch)
+                frame = update_geopackage(gpkg, places, set(dropped), tables, batch,
+                                          touched)
         else:
             frame = places()
         if "places.geojson" in names:
