@@ -270,3 +270,31 @@ def test_what_a_killed_build_left_beside_the_outputs_is_cleared(tmp_path: Path) 
     # Old and fresh leftovers go: a build holds the folder's lock, no other is running.
     assert not old.exists() and not (out / ".mapper-q1w2e3").exists()
     assert not new.exists()
+
+
+def test_contents_digest_follows_the_articles_not_their_history(tmp_path: Path) -> None:
+    """The index's contents digest, kept as articles come and go: an article added then
+    removed gives back the digest before it, and a folder built in another order (or
+    cold) has the same digest as one built bit by bit."""
+    from mapper.build.index import INDEX_NAME, ArticleIndex
+
+    def digest(out: Path) -> str:
+        with ArticleIndex.open_built(out / INDEX_NAME) as index:
+            return index.contents_digest()
+
+    corpus = write_articles(tmp_path / "corpus", ["dhaka.txt", "oslo.txt"])
+    out = tmp_path / "out"
+    pipeline.build(corpus, out)
+    first = digest(out)
+    write_articles(corpus, ["lima.txt"])
+    pipeline.build(corpus, out)
+    grown = digest(out)
+    cold = tmp_path / "cold"
+    pipeline.build(corpus, cold)
+    assert grown != first and grown == digest(cold)
+    (corpus / "lima.txt").write_text("Changed: floods in Lima, Peru.\n", encoding="utf-8")
+    pipeline.build(corpus, out)
+    assert digest(out) not in (first, grown)
+    (corpus / "lima.txt").unlink()
+    pipeline.build(corpus, out)
+    assert digest(out) == first

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
+import xxhash
+
 from mapper.build.records import Record, Unresolved, unpack
 from mapper.build.schema import INDEX_NAME, INDEXES, SCHEMA, SCHEMA_VERSION, TABLES
 from mapper.errors import ArticleIndexError, IndexCorruptError
@@ -179,11 +181,13 @@ class ArticleIndex:
 
     def contents_digest(self) -> str:
         """A hash of what the index holds: its fingerprint and every article's id and hash.
-        Equal digests mean equal rows, so equal exports."""
+        Equal digests mean equal rows, so equal exports.
+
+        The articles' part is kept as it changes (meta ``contents``: the sum of a hash of
+        each article's id, hash and pending flag, see :func:`_article_sum`), in the
+        transaction that changes them: reading 100,000 rows twice a build took 0.2 s."""
         h = hashlib.sha256((self.meta("fingerprint") or "").encode() + b"\n")
-        for aid, sha, pending in self.query(
-                "SELECT id, sha256, pending FROM articles ORDER BY id"):
-            h.update(f"{aid}\0{sha}\0{pending}\n".encode())
+        h.update((self.meta("contents") or "0").encode())
         return h.hexdigest()
 
     def meta(self, key: str) -> str | None:
@@ -202,11 +206,12 @@ class ArticleIndex:
         stat when they were hashed, by article id."""
         stats = stats or {}
         with self.transaction() as c:
-            excerpts = []
+            excerpts, per_place = [], []
+            change = 0
             for rec in records:
                 a, places = rec.article, rec.places
                 st = stats.get(a.id)
-                _delete(c, [a.id])
+                change += _delete(c, [a.id]) + _article_sum(a.id, a.sha256, int(rec.pending))
                 c.execute("INSERT INTO articles VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (
                     a.id, a.sha256, *(st if st else (None,) * 4), a.title,
                     a.date.isoformat() if a.date else None, len(a.text), int(rec.pending),
@@ -222,12 +227,21 @@ class ArticleIndex:
                 excerpts += [(places[i].key, age, a.id, start, length,
                               f"[{','.join(map(str, flat))}]")
                              for i, start, length, flat in rec.excerpts]
+                counted: dict[str, list[int]] = {}
+                for i, _, _, flat in rec.excerpts:
+                    n = counted.setdefault(places[i].key, [0, 0])
+                    n[0] += 1
+                    n[1] += len(flat) // 2
+                per_place += [(key, a.id, n, m) for key, (n, m) in counted.items()]
                 c.executemany("INSERT INTO unresolved VALUES (?, ?, ?, ?)",
                               [(a.id, s, e, surface) for s, e, surface in rec.unresolved])
             # In the table's own order: fewer pages touched in its B-tree.
             excerpts.sort()
             c.executemany("INSERT INTO excerpts (place_key, age, article_id, start, length, "
                           "marks) VALUES (?, ?, ?, ?, ?, ?)", excerpts)
+            per_place.sort()
+            c.executemany("INSERT INTO place_articles VALUES (?, ?, ?, ?)", per_place)
+            _add_to_contents(c, change)
 
     def ensure_indexes(self) -> None:
         """Create the secondary indexes that are missing (see :data:`.schema.INDEXES`)."""
@@ -262,7 +276,7 @@ class ArticleIndex:
         if not ids:
             return
         with self.transaction() as c:
-            _delete(c, ids)
+            _add_to_contents(c, _delete(c, ids))
 
     # -- plumbing ------------------------------------------------------------------------
 
@@ -278,19 +292,45 @@ class ArticleIndex:
         return _Transaction(self)
 
 
-def _delete(c: sqlite3.Connection, ids: Iterable[str]) -> None:
-    """Delete the articles ``ids`` and their rows: their excerpts along the excerpts' key
-    (by their places and age), the rest by cascade."""
+#: The sums of :func:`_article_sum` wrap around at 128 bits.
+_SUM_MODULUS = 1 << 128
+
+
+def _article_sum(aid: str, sha256: str, pending: int) -> int:
+    """An article's share of the index's contents sum (meta ``contents``): a hash of its id,
+    content hash and pending flag. A sum, unlike a hash of the rows in order, changes by
+    the rows a build changes alone."""
+    return int.from_bytes(xxhash.xxh3_128_digest(f"{aid}\0{sha256}\0{pending}".encode()))
+
+
+def _add_to_contents(c: sqlite3.Connection, change: int) -> None:
+    """Add ``change`` to the contents sum, in the transaction ``c`` is in."""
+    row = c.execute("SELECT value FROM meta WHERE key = 'contents'").fetchone()
+    total = (int(row[0], 16) if row else 0) + change
+    c.execute("INSERT OR REPLACE INTO meta VALUES ('contents', ?)",
+              (f"{total % _SUM_MODULUS:032x}",))
+
+
+def _delete(c: sqlite3.Connection, ids: Iterable[str]) -> int:
+    """Delete the articles ``ids`` and their rows: their excerpts and counts per place along
+    those tables' keys (by their places, and age), the rest by cascade. Returns what the
+    contents sum changes by (see :func:`_article_sum`)."""
+    change = 0
     for aid in ids:
-        row = c.execute("SELECT date FROM articles WHERE id = ?", (aid,)).fetchone()
+        row = c.execute("SELECT date, sha256, pending FROM articles WHERE id = ?",
+                        (aid,)).fetchone()
         if row is None:
             continue
+        change -= _article_sum(aid, row[1], row[2])
         age = _age(dt.date.fromisoformat(row[0]) if row[0] else None)
         places = c.execute("SELECT DISTINCT place_key FROM mentions WHERE article_id = ?",
                            (aid,)).fetchall()
         c.executemany("DELETE FROM excerpts WHERE place_key = ? AND age = ? AND article_id = ?",
                       [(key, age, aid) for key, in places])
+        c.executemany("DELETE FROM place_articles WHERE place_key = ? AND article_id = ?",
+                      [(key, aid) for key, in places])
         c.execute("DELETE FROM articles WHERE id = ?", (aid,))
+    return change
 
 
 def _age(date: dt.date | None) -> int:

@@ -39,10 +39,7 @@ ORDER BY age, article_id, start, length LIMIT ?
 """
 _PLACE = """
 INSERT INTO places
-SELECT key, name, kind, country, lat, lon, (SELECT sum(json_array_length(marks)) / 2
-    FROM excerpts WHERE place_key = ?1), (SELECT count(*) FROM excerpts WHERE place_key = ?1),
-    ?2, ?3
-FROM place_info WHERE key = ?1
+SELECT key, name, kind, country, lat, lon, ?2, ?3, ?4, ?5 FROM place_info WHERE key = ?1
 """
 
 
@@ -98,7 +95,7 @@ class MapView:
                 c.execute("DELETE FROM places")
                 c.execute("DELETE FROM shown")
                 c.execute("DELETE FROM docs")
-                keys = [k for k, in c.execute("SELECT DISTINCT place_key FROM excerpts")]
+                keys = [k for k, in c.execute("SELECT DISTINCT place_key FROM place_articles")]
             else:
                 keys = sorted(set(keys))
                 before = {}
@@ -109,10 +106,13 @@ class MapView:
             after = {}
             changed: set[str] = set()
             for key in keys:
-                ids = [a for a, in c.execute("SELECT DISTINCT article_id FROM excerpts "
+                ids = [a for a, in c.execute("SELECT article_id FROM place_articles "
                                              "WHERE place_key = ? ORDER BY article_id", (key,))]
                 if ids:
-                    c.execute(_PLACE, (key, "|".join(ids), len(ids)))
+                    (n_excerpts, n_mentions), = c.execute(
+                        "SELECT sum(excerpts), sum(mentions) FROM place_articles "
+                        "WHERE place_key = ?", (key,))
+                    c.execute(_PLACE, (key, n_mentions, n_excerpts, "|".join(ids), len(ids)))
                     after.update(c.execute("SELECT key, name FROM places WHERE key = ?",
                                            (key,)))
                 changed.update(_show(c, key, cap if ids else 0, bool(ids)))
@@ -157,11 +157,12 @@ class MapView:
         and taken from the places table for the others (a few against 40,000)."""
         if touched is None:
             return [n for n, in self._index.query(
-                "SELECT count(*) FROM excerpts GROUP BY place_key")]
+                "SELECT sum(excerpts) FROM place_articles GROUP BY place_key")]
         counts = dict(self._index.query("SELECT key, excerpts FROM places"))
         for key in touched:
             (counts[key],), = self._index.query(
-                "SELECT count(*) FROM excerpts WHERE place_key = ?", (key,))
+                "SELECT coalesce(sum(excerpts), 0) FROM place_articles WHERE place_key = ?",
+                (key,))
         return [n for n in counts.values() if n]
 
     def place_count(self) -> int:

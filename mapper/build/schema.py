@@ -8,7 +8,7 @@ article its hash, text, mentions, excerpts, export line lengths) and the map's s
 from __future__ import annotations
 
 #: Bump when the tables change: an index of another version is rebuilt, not migrated.
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
 INDEX_NAME = "mapper-index.sqlite"
 
 # The texts in a table of their own: with them in ``articles`` each row filled a page or
@@ -62,6 +62,14 @@ CREATE TABLE excerpts (
     -- Kept in the order the map reads them: a place's newest first.
     PRIMARY KEY (place_key, age, article_id, start, length)
 ) WITHOUT ROWID;
+-- Per place and article how many excerpts and mentions: a place's counts and its article
+-- ids, read in key order (a country named in 96,000 of 100,000 articles has 460,000
+-- excerpts; summing its rows here is several times quicker).
+CREATE TABLE place_articles (
+    place_key TEXT NOT NULL, article_id TEXT NOT NULL,
+    excerpts INTEGER NOT NULL, mentions INTEGER NOT NULL,
+    PRIMARY KEY (place_key, article_id)
+) WITHOUT ROWID;
 -- What the map shows, kept up to date for the places a build touched (see refresh()): per
 -- place its fields and counts, and its newest excerpts up to the map's cap.
 CREATE TABLE places (
@@ -96,6 +104,6 @@ CREATE INDEX IF NOT EXISTS shown_place ON shown (place_key, article_id, start, l
 CREATE INDEX IF NOT EXISTS shown_article ON shown (article_id);
 CREATE INDEX IF NOT EXISTS unresolved_article ON unresolved (article_id);
 """
-TABLES = {"meta", "articles", "texts", "place_info", "mentions", "excerpts", "places",
-          "shown", "docs", "unresolved"}
+TABLES = {"meta", "articles", "texts", "place_info", "mentions", "excerpts",
+          "place_articles", "places", "shown", "docs", "unresolved"}
 
