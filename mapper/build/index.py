@@ -52,7 +52,9 @@ class Known(NamedTuple):
 
     sha256: str
     pending: bool
-    stat: Stat | None
+    stat: tuple[int, int, int, int] | None
+    """Size, mtime_ns, ctime_ns, inode when hashed (a plain tuple, equal to that
+    :class:`~mapper.read.scan.Stat`)."""
 
 
 @dataclass(frozen=True)
@@ -133,8 +135,8 @@ class ArticleIndex:
         """Every indexed article id -> what the index knows of its file."""
         rows = self.query("SELECT id, sha256, pending, size, mtime_ns, ctime_ns, inode "
                            "FROM articles")
-        return {r[0]: Known(r[1], bool(r[2]), None if r[3] is None else Stat._make(r[3:]))
-                for r in rows}
+        # The stat as a plain tuple (equal to the Stat of the same values): 100,000 of them.
+        return {r[0]: Known(r[1], bool(r[2]), None if r[3] is None else r[3:]) for r in rows}
 
     def places_of(self, ids: Iterable[str]) -> set[str]:
         """The keys of the places the articles ``ids`` mention."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import geopandas as gpd
 import pandas as pd
+import pyarrow as pa
 
 from mapper.models import PLACE_COLUMNS, Mention
 from mapper.parse.gazetteer import Gazetteer
@@ -70,7 +71,20 @@ def places_frame_of(counts: Sequence[PlaceCount], gazetteer: Gazetteer | None = 
     }
     # points_from_xy takes (x, y): longitude first. One call, not a Point per place.
     points = gpd.points_from_xy([r.lon for r in rows], [r.lat for r in rows])
-    frame = pd.DataFrame(columns, columns=PLACE_COLUMNS)
+    frame = pd.DataFrame({name: _strings(values) if name in _STRINGS else values
+                          for name, values in columns.items()}, columns=PLACE_COLUMNS)
     frame["mentions"] = frame["mentions"].astype("int64")
     frame["n_articles"] = frame["n_articles"].astype("int64")
     return gpd.GeoDataFrame(frame, geometry=points, crs="EPSG:4326")
+
+
+#: The frame's text columns.
+_STRINGS = frozenset({"key", "name", "kind", "country", "article_ids", "alt_names"})
+#: pandas' own dtype for text (what it infers for a column of str).
+_STR = pd.StringDtype("pyarrow", na_value=float("nan"))
+
+
+def _strings(values: list[str]) -> pd.api.extensions.ExtensionArray:
+    """A text column, made by Arrow in one call: pandas inferring the type of 43,000 names
+    and their lists of article ids (19 MB at 100,000 articles) took three times as long."""
+    return pd.array(pa.array(values, type=pa.large_string()), dtype=_STR)

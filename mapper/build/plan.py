@@ -44,8 +44,9 @@ class Plan:
     ignored: dict[str, int]
     """Files of other types in the folder, counted by ending (".docx": 3)."""
     previous: exports.Layout | None
-    """The layout the mention files on disk were written for, when they are those of the
-    index as it was (then they are spliced, not written from scratch)."""
+    """The layout the mention files on disk were written for, when the exports on disk are
+    those of the index as it was (then they are spliced or updated in place, not written
+    from scratch); empty when no mention file is written."""
 
     @property
     def gone(self) -> list[str]:
@@ -74,9 +75,12 @@ def plan(index: ArticleIndex, articles_dir: str | os.PathLike[str], out: Path,
     digest = index.contents_digest()
     previous = None
     if exports_fresh(index.meta("exports"), out, digest, exports_written):
-        previous = index.layout()
-        if not exports.matches(out, previous, exports_written):
-            previous = None
+        if any(n in exports.MENTION_FILES for n in exports_written):
+            previous = index.layout()
+            if not exports.matches(out, previous, exports_written):
+                previous = None
+        else:
+            previous = []  # no mention file to splice: the layout is not read
     return Plan(to_parse=to_parse, present=present, known=frozenset(known),
                 problems=problems, unchanged=len(fresh), stats=stats, touched=touched,
                 places_touched=index.places_of(i for i in touched if i in known),

@@ -33,11 +33,15 @@ class Stat(NamedTuple):
     inode: int
 
 
+#: A Stat made from a tuple without NamedTuple's keyword handling: one per file scanned.
+_STAT_NEW = tuple.__new__
+
+
 class Hashed(Protocol):
     """What the article index knew of a file: its hash, and its stat when hashed."""
 
     sha256: str
-    stat: Stat | None
+    stat: tuple[int, int, int, int] | None
 
 
 class Entry(NamedTuple):
@@ -87,7 +91,7 @@ def scan(folder: str | os.PathLike[str], *, exclude: tuple[Path, ...] = (),
         stat = _stat(dir_entry)
         before = known.get(aid)
         if (stat is not None and before is not None and before.stat == stat
-                and stat.size <= max_bytes):
+                and stat[0] <= max_bytes):
             entries.append(Entry(aid, path, before.sha256, stat=stat))
             continue
         if stat is not None and max(stat.mtime_ns, stat.ctime_ns) > settled:
@@ -104,7 +108,7 @@ def _stat(entry: os.DirEntry) -> Stat | None:
     # Inode numbers of some network and overlay file systems pass 2**63, which SQLite's
     # signed integers cannot hold: kept as the signed number with the same bits.
     inode = st.st_ino - (1 << 64) if st.st_ino >= 1 << 63 else st.st_ino
-    return Stat(st.st_size, st.st_mtime_ns, st.st_ctime_ns, inode)
+    return _STAT_NEW(Stat, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, inode))
 
 
 def _hash(path: str, max_bytes: int) -> str | None:
