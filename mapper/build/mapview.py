@@ -126,12 +126,19 @@ class MapView:
         return ({k: n for k, n in after.items() if k not in before},
                 {k: n for k, n in before.items() if k not in after})
 
-    def place_counts(self) -> list[PlaceCount]:
+    def place_counts(self, article_ids: bool = True) -> list[PlaceCount]:
         """Every mentioned place with its counts and articles, by key (as of the last
-        :meth:`refresh`)."""
+        :meth:`refresh`); without ``article_ids``, their lists are left empty (see
+        :meth:`article_ids`)."""
+        ids = "articles" if article_ids else "''"
         return [PlaceCount(*row) for row in self._index.query(
-            "SELECT key, name, kind, country, lat, lon, mentions, n_articles, articles "
+            f"SELECT key, name, kind, country, lat, lon, mentions, n_articles, {ids} "
             "FROM places ORDER BY key")]
+
+    def article_ids(self) -> dict[str, str]:
+        """Per place key the ids of its articles, sorted, joined by ``|`` (as of the last
+        :meth:`refresh`)."""
+        return dict(self._index.query("SELECT key, articles FROM places"))
 
     def map_fragments(self) -> tuple[list[tuple[str, str]], list[tuple[str, str, str]]]:
         """What the page embeds, as the last :meth:`refresh` made it: per article by id its

@@ -7,7 +7,7 @@ alt_names (|-joined), geometry`` (``Point(lon, lat)``, EPSG:4326).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -88,3 +88,10 @@ def _strings(values: list[str]) -> pd.api.extensions.ExtensionArray:
     """A text column, made by Arrow in one call: pandas inferring the type of 43,000 names
     and their lists of article ids (19 MB at 100,000 articles) took three times as long."""
     return pd.array(pa.array(values, type=pa.large_string()), dtype=_STR)
+
+
+def with_article_ids(frame: gpd.GeoDataFrame, ids: Mapping[str, str]) -> gpd.GeoDataFrame:
+    """``frame`` (made without its lists of article ids) with them, from ``ids`` by key."""
+    frame = frame.copy(deep=False)
+    frame["article_ids"] = _strings([ids[key] for key in frame["key"].tolist()])
+    return frame

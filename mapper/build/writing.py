@@ -33,7 +33,7 @@ from mapper.build.index import ArticleIndex
 from mapper.build.mapview import MapView
 from mapper.build.options import BuildOptions
 from mapper.build.parsing import Parsed
-from mapper.build.places import places_frame_of
+from mapper.build.places import places_frame_of, with_article_ids
 from mapper.build.plan import Plan
 from mapper.build.records import make_record
 from mapper.build.runtime import Laps
@@ -94,7 +94,8 @@ def write_outputs(index: ArticleIndex, plan: Plan, parsed: Parsed, removed: list
                  streams_for(exports_written))
     layout = index.layout()
     spool.flush()  # by this process: a forked child would flush a copy of the buffers
-    beside = Job(_write_beside, out, layout, spool, exports_written if what.export else (),
+    beside = Job(_write_beside, out, index.path, layout, spool,
+                 exports_written if what.export else (),
                  previous=plan.previous, summary=what.draw, title=options.title,
                  dropped=[*removed, *(i for i in parsed.ids if i in plan.known)],
                  touched=touched,
@@ -107,7 +108,9 @@ def write_outputs(index: ArticleIndex, plan: Plan, parsed: Parsed, removed: list
         _refresh(index, view, plan, parsed, removed, what)
         lap("index")
         if beside is not None:
-            places = places_frame_of(view.place_counts(), gazetteer)
+            # Without the article ids of each place (19 MB at 100,000 articles): the map
+            # does not show them, and the exports, which do, read them beside it.
+            places = places_frame_of(view.place_counts(article_ids=False), gazetteer)
             beside.send(places)
         if what.draw:
             draw_map(view, places, out, title=options.title, cap=what.cap,
@@ -222,7 +225,8 @@ def _respool(index: ArticleIndex, spool: Spool, ids: Iterable[str],
     index.set_line_lengths(lengths)
 
 
-def _write_beside(receive: Receive, out: Path, layout: exports.Layout, spool: Spool,
+def _write_beside(receive: Receive, out: Path, index_path: Path, layout: exports.Layout,
+                  spool: Spool,
                   names: tuple[str, ...], *, previous: exports.Layout | None,
                   dropped: list[str], touched: set[str], summary: bool, title: str) -> None:
     """What a build writes while it draws the map (see :mod:`.background`): the exports and
@@ -231,12 +235,15 @@ def _write_beside(receive: Receive, out: Path, layout: exports.Layout, spool: Sp
     discarded. The word comes with the map's files, which it puts in place last, all in one
     journaled commit (see :mod:`mapper.journal`). The exports ``names`` are written (none:
     only ``places.html``); ``touched``: the places whose rows changed since ``previous``.
-    The places frame arrives first, once the build has counted the places."""
+    The places frame arrives first, once the build has counted the places (and committed
+    them to the index at ``index_path``, where their article ids are read)."""
     places: list[gpd.GeoDataFrame] = []
 
     def frame() -> gpd.GeoDataFrame:
         if not places:
-            places.append(receive())
+            counted = receive()
+            with ArticleIndex.open_built(index_path) as index:
+                places.append(with_article_ids(counted, MapView(index).article_ids()))
         return places[0]
 
     batch = Batch()
