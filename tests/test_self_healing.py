@@ -61,3 +61,29 @@ def test_a_damaged_export_is_written_again_and_named(tmp_path: Path) -> None:
     # Healed: the next build finds nothing to say, and touching a file is no damage.
     os.utime(out / "places.geojson")
     assert pipeline.build(corpus, out, exports=ALL).warnings == ()
+
+
+def test_an_export_too_large_to_read_is_judged_by_its_stat(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Above the digest limit (a GeoPackage of 100,000 articles is 1.1 GB) an export is not
+    read again by each build: damage with its size kept is still found by its times, and a
+    file only touched is written again (it cannot be told from an altered one unread)."""
+    import mapper.build.fingerprint as fingerprint
+
+    monkeypatch.setattr(fingerprint, "DIGEST_LIMIT", 1000)  # every export is "large"
+    corpus = write_articles(tmp_path / "corpus")
+    cold = tmp_path / "cold"
+    pipeline.build(corpus, cold)
+    out = tmp_path / "out"
+    pipeline.build(corpus, out)
+    digests = []
+    monkeypatch.setattr(fingerprint, "file_digest", lambda path: digests.append(path) or "")
+    assert pipeline.build(corpus, out).warnings == ()  # nothing read to say so
+    _altered(out / "places.gpkg")
+    said = pipeline.build(corpus, out).warnings
+    assert said == (f"{out / 'places.gpkg'} is not the file the last build wrote (same size, "
+                    "other times or inode; too large to read and compare); written again "
+                    "from the article index",)
+    assert digests == []
+    monkeypatch.undo()
+    assert_same_outputs(out, cold)

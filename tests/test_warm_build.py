@@ -273,9 +273,9 @@ def test_what_a_killed_build_left_beside_the_outputs_is_cleared(tmp_path: Path) 
 
 
 def test_contents_digest_follows_the_articles_not_their_history(tmp_path: Path) -> None:
-    """The index's contents digest, kept as articles come and go: an article added then
-    removed gives back the digest before it, and a folder built in another order (or
-    cold) has the same digest as one built bit by bit."""
+    """The index's contents digest and its count of mentions, kept as articles come and go:
+    an article added then removed gives back the digest before it, and a folder built cold
+    has the digest and the count of one built bit by bit."""
     from mapper.build.index import INDEX_NAME, ArticleIndex
 
     def digest(out: Path) -> str:
@@ -287,14 +287,15 @@ def test_contents_digest_follows_the_articles_not_their_history(tmp_path: Path) 
     pipeline.build(corpus, out)
     first = digest(out)
     write_articles(corpus, ["lima.txt"])
-    pipeline.build(corpus, out)
+    warm = pipeline.build(corpus, out)
     grown = digest(out)
     cold = tmp_path / "cold"
-    pipeline.build(corpus, cold)
+    assert warm.mentions == pipeline.build(corpus, cold).mentions  # counted as they came
     assert grown != first and grown == digest(cold)
     (corpus / "lima.txt").write_text("Changed: floods in Lima, Peru.\n", encoding="utf-8")
     pipeline.build(corpus, out)
     assert digest(out) not in (first, grown)
     (corpus / "lima.txt").unlink()
-    pipeline.build(corpus, out)
+    assert pipeline.build(corpus, out).mentions == pipeline.build(
+        corpus, tmp_path / "again").mentions
     assert digest(out) == first

@@ -124,6 +124,13 @@ def shown_stamp(digest: str, cap: int, partial: bool) -> str:
     return json.dumps([digest, cap, partial])
 
 
+#: Exports larger than this (bytes) are stamped by their stat alone, not their digest: every
+#: warm build would read the whole file again (a 1.1 GB GeoPackage at 100,000 articles; over
+#: a second when the page cache no longer holds it). Found with another stat, such a file is
+#: written again rather than read to tell whether its bytes are the same.
+DIGEST_LIMIT = 256 * 1024 * 1024
+
+
 def exports_stamp(out: Path, digest: str, names: tuple[str, ...]) -> str:
     """What the exports ``names`` in ``out`` were made of (``digest``), their sizes and
     times and the digest of their bytes (:func:`file_digest`): when a build computes the
@@ -133,7 +140,7 @@ def exports_stamp(out: Path, digest: str, names: tuple[str, ...]) -> str:
     if not files:
         return ""
     for f in files:
-        f.append(file_digest(out / f[0]))
+        f.append(file_digest(out / f[0]) if f[1] <= DIGEST_LIMIT else None)
     return json.dumps({"digest": digest, "files": files}, separators=(",", ":"))
 
 
@@ -152,7 +159,8 @@ def exports_damage(stamp: str | None, out: Path, names: tuple[str, ...]) -> dict
     """The exports of ``names`` that ``stamp`` recorded and that are not in ``out`` as it
     recorded them, each with how it differs: missing, another size, other bytes. A file
     with the recorded stat is taken as it is (its bytes cannot have changed without its
-    change time); another stat and the recorded digest means the same bytes."""
+    change time); another stat and the recorded digest means the same bytes (a file above
+    :data:`DIGEST_LIMIT` has none: another stat is damage)."""
     if not stamp:
         return {}
     recorded = {f[0]: f for f in json.loads(stamp)["files"]}
@@ -171,7 +179,10 @@ def exports_damage(stamp: str | None, out: Path, names: tuple[str, ...]) -> dict
             continue
         if st.st_size != was[1]:
             damage[name] = f"is {st.st_size:,} bytes, not the {was[1]:,} the last build wrote"
-        elif len(was) < 6 or file_digest(path) != was[5]:
+        elif len(was) < 6 or was[5] is None:
+            damage[name] = ("is not the file the last build wrote (same size, other times or "
+                          "inode; too large to read and compare)")
+        elif file_digest(path) != was[5]:
             damage[name] = "does not hold the bytes the last build wrote"
     return damage
 

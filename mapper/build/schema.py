@@ -8,7 +8,7 @@ article its hash, text, mentions, excerpts, export line lengths) and the map's s
 from __future__ import annotations
 
 #: Bump when the tables change: an index of another version is rebuilt, not migrated.
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 INDEX_NAME = "mapper-index.sqlite"
 
 # The texts in a table of their own: with them in ``articles`` each row filled a page or
