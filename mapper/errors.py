@@ -15,6 +15,10 @@ class ArticleError(MapperError, ValueError):
         self.path = path
         self.reason = reason
 
+    def __reduce__(self) -> tuple:
+        # Pickled whole (it crosses from a worker process): by default only the message.
+        return type(self), (self.path, self.reason)
+
 
 class GazetteerError(MapperError, OSError):
     """The embedded gazetteer is missing, corrupt, or of another version."""

@@ -9,13 +9,14 @@ are counted) and the outcome."""
 
 from __future__ import annotations
 
+import gc
 import multiprocessing as mp
 import queue
 import sys
 import threading
 import traceback
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
 #: What ``receive()`` gets in a thread once the caller has closed the job.
@@ -85,6 +86,9 @@ class Job:
 
         def run() -> None:
             self._inbox.close()  # the child's copy of the caller's end
+            # What the caller's heap held stays out of the collector's passes: walking it
+            # would copy every page it touches (up to the whole heap) and take its time.
+            gc.freeze()
             try:
                 fn(_drained(inbox), *args, **kwargs)
                 sender.send(None)
@@ -136,3 +140,17 @@ class Job:
         if self._process.exitcode != 0:
             raise RuntimeError(f"the background job ended with exit code "
                                f"{self._process.exitcode}")
+
+
+def forked(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Future:
+    """``fn(*args, **kwargs)`` in a forked process (on Linux; elsewhere in a thread, for the
+    reasons :class:`Job` gives): its value, pickled back, or what it raised. To be called
+    before the caller starts threads: a child must not start with a lock one of them held."""
+    if sys.platform != "linux" or "fork" not in mp.get_all_start_methods():
+        executor: ThreadPoolExecutor | ProcessPoolExecutor = ThreadPoolExecutor(
+            1, thread_name_prefix="mapper-forked")
+    else:
+        executor = ProcessPoolExecutor(1, mp_context=mp.get_context("fork"))
+    future = executor.submit(fn, *args, **kwargs)
+    executor.shutdown(wait=False)  # the work submitted still runs; the worker then ends
+    return future

@@ -12,7 +12,7 @@ from mapper import journal
 from mapper.build.index import INDEX_NAME, ArticleIndex
 from mapper.build.lock import holding
 from mapper.build.mapview import MapView
-from mapper.build.places import places_frame_of
+from mapper.build.places import places_frame_of_rows
 from mapper.build.records import make_record
 from mapper.exports import FORMATS, Spool, write_exports
 from mapper.exports.rows import streams_for
@@ -41,8 +41,8 @@ def export(map_dir: str | os.PathLike[str], fmt: str, dest: str | os.PathLike[st
             spool.add(rec.article.id, rec.lines)
 
         def places():
-            return places_frame_of(MapView(index).place_counts(),
-                                   gazetteer or default_gazetteer())
+            return places_frame_of_rows(MapView(index).place_rows(),
+                                        gazetteer or default_gazetteer())
 
         write_exports(Path(tmp), places, layout, spool, [name])
         os.replace(Path(tmp) / name, dest)

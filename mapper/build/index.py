@@ -23,6 +23,8 @@ import os
 import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
+from operator import itemgetter
 from pathlib import Path
 from typing import NamedTuple
 
@@ -48,13 +50,24 @@ WHERE m.article_id = ? ORDER BY m.start, m."end", m.place_key
 
 
 class Known(NamedTuple):
-    """What the index knows of an article file (a tuple: one per indexed article)."""
+    """What the index knows of an article file: its row of ``articles`` as it is read (one
+    per indexed article, 100,000 of them at times)."""
 
+    id: str
     sha256: str
-    pending: bool
-    stat: tuple[int, int, int, int] | None
-    """Size, mtime_ns, ctime_ns, inode when hashed (a plain tuple, equal to that
-    :class:`~mapper.read.scan.Stat`)."""
+    pending: int
+    """1 when an online lookup failed: the article is parsed again."""
+    size: int | None
+    """The file's size, mtime_ns, ctime_ns and inode when hashed (None: not recorded)."""
+    mtime_ns: int | None
+    ctime_ns: int | None
+    inode: int | None
+
+    @property
+    def stat(self) -> tuple[int, int, int, int] | None:
+        """Size, mtime_ns, ctime_ns, inode when hashed (a plain tuple, equal to that
+        :class:`~mapper.read.scan.Stat`)."""
+        return None if self.size is None else self[3:]
 
 
 @dataclass(frozen=True)
@@ -134,9 +147,11 @@ class ArticleIndex:
     def known(self) -> dict[str, Known]:
         """Every indexed article id -> what the index knows of its file."""
         rows = self.query("SELECT id, sha256, pending, size, mtime_ns, ctime_ns, inode "
-                           "FROM articles")
-        # The stat as a plain tuple (equal to the Stat of the same values): 100,000 of them.
-        return {r[0]: Known(r[1], bool(r[2]), None if r[3] is None else r[3:]) for r in rows}
+                          "FROM articles")
+        # Made in C (map, partial, tuple.__new__), not by Known(...) in a loop: 0.07 s
+        # against 0.2 s for 100,000 rows.
+        return dict(zip(map(itemgetter(0), rows), map(partial(tuple.__new__, Known), rows),
+                        strict=True))
 
     def places_of(self, ids: Iterable[str]) -> set[str]:
         """The keys of the places the articles ``ids`` mention."""

@@ -17,8 +17,9 @@ import sqlite3
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 
+import numpy as np
+
 from mapper.build.index import ArticleIndex
-from mapper.build.places import PlaceCount
 from mapper.build.records import unpack
 from mapper.render.passages import Document, article_fragment, excerpt_fragment
 
@@ -50,9 +51,9 @@ def effective_cap(counts: Iterable[int], cap: int, budget: int | None = None) ->
     if not cap:
         return 0
     budget = EXCERPT_BUDGET if budget is None else budget
-    counts = list(counts)
+    counts = np.fromiter(counts, dtype=np.int64)  # 43,000 places, summed for each cap tried
     for c in range(cap, 1, -1):
-        if sum(n if n < c else c for n in counts) <= budget:
+        if int(np.minimum(counts, c).sum()) <= budget:
             return c
     return 1
 
@@ -126,14 +127,15 @@ class MapView:
         return ({k: n for k, n in after.items() if k not in before},
                 {k: n for k, n in before.items() if k not in after})
 
-    def place_counts(self, article_ids: bool = True) -> list[PlaceCount]:
-        """Every mentioned place with its counts and articles, by key (as of the last
-        :meth:`refresh`); without ``article_ids``, their lists are left empty (see
-        :meth:`article_ids`)."""
+    def place_rows(self, article_ids: bool = True) -> list[tuple]:
+        """Every mentioned place with its counts and the ids of its articles (sorted, joined
+        by ``|``; left empty without ``article_ids``, see :meth:`article_ids`), as of the
+        last :meth:`refresh`: rows in the places frame's order, by mentions (most first),
+        then key (see :func:`mapper.build.places.places_frame_of_rows`)."""
         ids = "articles" if article_ids else "''"
-        return [PlaceCount(*row) for row in self._index.query(
+        return self._index.query(
             f"SELECT key, name, kind, country, lat, lon, mentions, n_articles, {ids} "
-            "FROM places ORDER BY key")]
+            "FROM places ORDER BY mentions DESC, key")
 
     def article_ids(self) -> dict[str, str]:
         """Per place key the ids of its articles, sorted, joined by ``|`` (as of the last

@@ -115,7 +115,7 @@ def iter_records(entries: Sequence[Entry], *, root: str | os.PathLike[str],
     if scheduler is not None:
         yield from _dask_records(entries, root, max_bytes, parser, scheduler, streams)
         return
-    total = sum(e.stat.size if e.stat else _size(e.path) for e in entries)
+    total = sum(e.stat[0] if e.stat else _size(e.path) for e in entries)
     if jobs <= 1 or len(entries) < 2 or total < MIN_PARALLEL_CHARS:
         palette = Palette()
         for e in entries:

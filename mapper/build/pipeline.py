@@ -19,6 +19,7 @@ import dataclasses
 import os
 import shutil
 import warnings
+from collections.abc import Callable
 from concurrent import futures
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from pathlib import Path
 
 from mapper import hooks, journal
 from mapper.atomic import remove_stale
+from mapper.build.background import forked
 from mapper.build.fingerprint import exports_damage, fingerprint
 from mapper.build.index import INDEX_NAME, ArticleIndex, discard_index
 from mapper.build.lock import holding
@@ -43,6 +45,7 @@ from mapper.parse.gazetteer import Gazetteer, default_gazetteer
 from mapper.parse.geoparse import WARM_UP_TEXT, Geoparser
 from mapper.paths import geodata_dir
 from mapper.read.corpus import Problem, ignored_summary
+from mapper.read.scan import Walked, walk
 from mapper.render import MAP_FILES, preload
 
 
@@ -119,12 +122,16 @@ def _build(articles_dir: Path, out: Path, options: BuildOptions, new_out: bool =
     # temporary files go.
     recovered = journal.recover(out)
     remove_stale(out, older_than=0)
-    # The gazetteer, the parser's word lists and the basemap's polygons load in threads
-    # while the index is opened and the folder scanned (much of it in C: Parquet, GEOS).
+    # The folder is walked in another process (stat calls, 100,000 of them at times), and
+    # the gazetteer, the parser's word lists and the basemap's polygons load in threads
+    # (much of it in C: Parquet, GEOS), while the index is opened. Forked first: a child
+    # must not start with a lock that a thread of its parent held.
+    walking = forked(walk, articles_dir, exclude=(out,), follow_links=options.follow_links)
     loader = ThreadPoolExecutor(2, thread_name_prefix="mapper-load")
     loading = [loader.submit(_ready_parser, options.gazetteer), loader.submit(preload)]
     try:
-        return _steps(articles_dir, out, options, loader, loading, lap, recovered)
+        return _steps(articles_dir, out, options, loader, loading, lap, recovered,
+                      walking.result)
     except NoArticlesError:
         if new_out:  # nothing to show: no folder left holding only an empty index
             shutil.rmtree(out, ignore_errors=True)
@@ -135,9 +142,10 @@ def _build(articles_dir: Path, out: Path, options: BuildOptions, new_out: bool =
 
 def _steps(articles_dir: Path, out: Path, options: BuildOptions, loader: ThreadPoolExecutor,
            loading: list[futures.Future], lap: Laps, recovered: str | None,
-           ) -> BuildResult:
-    """:func:`_build` once the gazetteer and the basemap are ``loading``; ``recovered``:
-    what was done to the commit of a killed build (see :mod:`mapper.journal`)."""
+           walked: Callable[[], Walked]) -> BuildResult:
+    """:func:`_build` once the gazetteer and the basemap are ``loading`` and the folder is
+    being walked (``walked()`` waits for it); ``recovered``: what was done to the commit of
+    a killed build (see :mod:`mapper.journal`)."""
     notes: list[str] = []
     if recovered:
         warn(notes, recovered)
@@ -156,7 +164,7 @@ def _steps(articles_dir: Path, out: Path, options: BuildOptions, loader: ThreadP
                         "or ask for them with --export)")
     with index, Spool(out) as spool:
         todo = plan(index, articles_dir, out, options.max_bytes, written,
-                    options.follow_links)
+                    options.follow_links, walked)
         hooks.reached("planned")
         if not todo.present:  # before anything changes: the map on disk stays as it was
             raise _nothing_to_map(articles_dir, todo.problems, todo.ignored)

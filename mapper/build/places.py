@@ -58,19 +58,30 @@ def places_frame(mentions: Sequence[Mention], gazetteer: Gazetteer | None = None
 
 def places_frame_of(counts: Sequence[PlaceCount], gazetteer: Gazetteer | None = None,
                     ) -> gpd.GeoDataFrame:
-    """:func:`places_frame` from counts made elsewhere (the article index counts in SQL)."""
+    """:func:`places_frame` from counts made elsewhere."""
     rows = sorted(counts, key=lambda r: (-r.mentions, r.key))
-    keys = [r.key for r in rows]
-    alternates = gazetteer.alternate_names(keys) if gazetteer is not None else [""] * len(rows)
+    return places_frame_of_rows([(r.key, r.name, r.kind, r.country, r.lat, r.lon, r.mentions,
+                                  r.n_articles, r.article_ids) for r in rows], gazetteer)
+
+
+def places_frame_of_rows(rows: Sequence[tuple], gazetteer: Gazetteer | None = None,
+                         ) -> gpd.GeoDataFrame:
+    """:func:`places_frame` from rows ``(key, name, kind, country, lat, lon, mentions,
+    n_articles, article_ids)`` already in its order (the article index's, read in SQL:
+    43,000 places at 100,000 articles, made into columns without an object per place)."""
+    if rows:
+        keys, names, kinds, countries, lats, lons, mentions, n_articles, ids = map(
+            list, zip(*rows, strict=True))
+    else:
+        keys = names = kinds = countries = lats = lons = mentions = n_articles = ids = []
+    alternates = gazetteer.alternate_names(keys) if gazetteer is not None else [""] * len(keys)
     columns = {
-        "key": keys, "name": [r.name for r in rows],
-        "kind": [r.kind for r in rows], "country": [r.country for r in rows],
-        "mentions": [r.mentions for r in rows], "n_articles": [r.n_articles for r in rows],
-        "article_ids": [r.article_ids for r in rows],
+        "key": keys, "name": names, "kind": kinds, "country": countries,
+        "mentions": mentions, "n_articles": n_articles, "article_ids": ids,
         "alt_names": alternates,
     }
     # points_from_xy takes (x, y): longitude first. One call, not a Point per place.
-    points = gpd.points_from_xy([r.lon for r in rows], [r.lat for r in rows])
+    points = gpd.points_from_xy(lons, lats)
     frame = pd.DataFrame({name: _strings(values) if name in _STRINGS else values
                           for name, values in columns.items()}, columns=PLACE_COLUMNS)
     frame["mentions"] = frame["mentions"].astype("int64")

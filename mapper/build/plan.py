@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from mapper import exports
 from mapper.build.fingerprint import exports_fresh
 from mapper.build.index import ArticleIndex
 from mapper.read.corpus import Problem
-from mapper.read.scan import Entry, Stat, scan
+from mapper.read.scan import Entry, Stat, Walked, compare, walk
 
 
 @dataclass(frozen=True)
@@ -56,22 +57,30 @@ class Plan:
 
 def plan(index: ArticleIndex, articles_dir: str | os.PathLike[str], out: Path,
          max_bytes: int, exports_written: tuple[str, ...], follow_links: bool = False,
-         ) -> Plan:
+         walked: Callable[[], Walked] | None = None) -> Plan:
     """Compare the article files of ``articles_dir`` (not ``out``) with ``index``; the
     build writes the exports ``exports_written``; links leading outside the folder are
-    problems unless ``follow_links``."""
+    problems unless ``follow_links``. ``walked()``: the walk of the folder
+    (:func:`~mapper.read.scan.walk`), when the build started it elsewhere (else it is
+    made here)."""
     known = index.known()
-    ignored: Counter[str] = Counter()
-    entries = scan(articles_dir, exclude=(out,), max_bytes=max_bytes, known=known,
-                   ignored=ignored, follow_links=follow_links)
+    found = walked() if walked is not None else walk(articles_dir, exclude=(out,),
+                                                     follow_links=follow_links)
+    ignored: Counter[str] = found.ignored
+    same, entries = compare(found, articles_dir, max_bytes=max_bytes, known=known)
     problems = [Problem(str(e.path), e.note) for e in entries if e.note]
     readable = [e for e in entries if not e.note]
-    fresh = {e.id for e in readable if e.id in known and e.sha256 == known[e.id].sha256
-             and not known[e.id].pending}
+    # Set operations over ids, not a loop over 100,000 entries: most are in ``same``.
+    pending = {i for i, k in known.items() if k.pending}
+    fresh = (set(same) | {e.id for e in readable
+                          if e.id in known and e.sha256 == known[e.id].sha256}) - pending
     stats = {e.id: e.stat for e in readable if e.id in fresh and e.stat != known[e.id].stat}
     to_parse = [e for e in readable if e.id not in fresh]
-    present = frozenset(e.id for e in readable)
-    touched = sorted({i for i in known if i not in present} | {e.id for e in to_parse})
+    to_parse += [Entry(i, os.path.join(articles_dir, i), known[i].sha256,
+                       stat=known[i].stat) for i in same if i in pending]
+    to_parse.sort()
+    present = frozenset(same).union(e.id for e in readable)
+    touched = sorted((known.keys() - present) | {e.id for e in to_parse})
     digest = index.contents_digest()
     previous = None
     if exports_fresh(index.meta("exports"), out, digest, exports_written):

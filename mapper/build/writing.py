@@ -33,7 +33,7 @@ from mapper.build.index import ArticleIndex
 from mapper.build.mapview import MapView
 from mapper.build.options import BuildOptions
 from mapper.build.parsing import Parsed
-from mapper.build.places import places_frame_of, with_article_ids
+from mapper.build.places import places_frame_of_rows, with_article_ids
 from mapper.build.plan import Plan
 from mapper.build.records import make_record
 from mapper.build.runtime import Laps
@@ -110,7 +110,7 @@ def write_outputs(index: ArticleIndex, plan: Plan, parsed: Parsed, removed: list
         if beside is not None:
             # Without the article ids of each place (19 MB at 100,000 articles): the map
             # does not show them, and the exports, which do, read them beside it.
-            places = places_frame_of(view.place_counts(article_ids=False), gazetteer)
+            places = places_frame_of_rows(view.place_rows(article_ids=False), gazetteer)
             beside.send(places)
         if what.draw:
             draw_map(view, places, out, title=options.title, cap=what.cap,

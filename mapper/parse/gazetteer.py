@@ -223,20 +223,19 @@ class Gazetteer:
     def alternate_names(self, place_keys: Sequence[str]) -> list[str]:
         """Alternate spellings of each place (for the map's search box), joined by ``|``
         ("" for none or an unknown key); read on first use, in one take from the column."""
-        rows = [self.find_key(k) for k in place_keys]
         if self._alternates is None:
             if self._folder is None:
-                return [""] * len(rows)
+                return [""] * len(place_keys)
             col = pq.ParquetFile(self._folder / "places.parquet").read(
                 columns=["alternatenames"])
             self._alternates = col.column(0)
-        found = [r for r in rows if r is not None]
-        values = iter(self._alternates.take(found).to_pylist() if found else [])
-        out = []
-        for r in rows:
-            alt = next(values) if r is not None else None
-            out.append("|".join(a for a in alt.split("|") if a) if alt else "")
-        return out
+        # In Arrow, not per place in Python (43,000 places at 100,000 articles): the rows
+        # by key, the names with empty ones ("a||b|") dropped.
+        known = self._table.column("key")
+        rows = pc.index_in(pa.array(place_keys, type=known.type), value_set=known)
+        names = pc.utf8_trim(pc.replace_substring_regex(self._alternates.take(rows),
+                                                        r"\|\|+", "|"), "|")
+        return names.fill_null("").to_pylist()
 
     def find_key(self, place_key: str) -> int | None:
         """The row of the place whose stable key (``gn:...``) is ``place_key``."""

@@ -24,17 +24,10 @@ from mapper.read import corpus
 SETTLED = 2.0
 
 
-class Stat(NamedTuple):
-    """What a file's stat says of it, as far as telling a changed file goes."""
-
-    size: int
-    mtime_ns: int
-    ctime_ns: int
-    inode: int
-
-
-#: A Stat made from a tuple without NamedTuple's keyword handling: one per file scanned.
-_STAT_NEW = tuple.__new__
+#: What a file's stat says of it, as far as telling a changed file goes: size, mtime_ns,
+#: ctime_ns, inode. A plain tuple (one per file of the folder, pickled back from the walk's
+#: process: a NamedTuple is made again in Python on the way, a tuple in C).
+Stat = tuple[int, int, int, int]
 
 
 class Hashed(Protocol):
@@ -56,19 +49,34 @@ class Entry(NamedTuple):
     """Why the entry is not a readable article file at all (a directory named like one)."""
     stat: Stat | None = None
     """The file's stat, when it has settled (see :data:`SETTLED`)."""
-    read: bool = False
-    """Whether the file was read to hash it (False: its stat matched the index's)."""
 
 
-def scan(folder: str | os.PathLike[str], *, exclude: tuple[Path, ...] = (),
-         max_bytes: int = corpus.DEFAULT_MAX_BYTES,
-         known: Mapping[str, Hashed] | None = None,
-         ignored: Counter[str] | None = None,
-         follow_links: bool = False) -> list[Entry]:
-    """The article files under ``folder``, sorted by id, with their hashes; ``known``: what
-    the article index knows, by id (files with the stat it recorded are not read);
-    ``ignored`` counts the files of other types met, by ending. Links leading outside
-    ``folder`` are entries with a note, unless ``follow_links``."""
+class Scan(NamedTuple):
+    """What :func:`scan` found: the files the index knows as they are, and the others."""
+
+    same: list[str]
+    """Ids, sorted, of the files whose stat is the one the index recorded: not read (their
+    hash is the index's). Only ids: a large folder holds 100,000 of them."""
+    entries: list[Entry]
+    """The other files, sorted by id: read and hashed, or with a note."""
+
+
+class Walked(NamedTuple):
+    """The article files of a folder and their stat, nothing read (:func:`walk`): what a
+    build finds in another process while it opens the index (all of it pickles)."""
+
+    files: list[tuple[str, Stat | None]]
+    """Id and stat (None: it could not be had) of each article file, sorted by id."""
+    noted: list[Entry]
+    """Entries found that are not readable article files, each with its note."""
+    ignored: Counter[str]
+    """The files of other types met, by ending."""
+
+
+def walk(folder: str | os.PathLike[str], *, exclude: tuple[Path, ...] = (),
+         follow_links: bool = False) -> Walked:
+    """The article files under ``folder`` and their stat (see :class:`Walked`). Links
+    leading outside ``folder`` are entries with a note, unless ``follow_links``."""
     root = Path(folder)
     if not root.is_dir():
         raise ArticleError(str(folder), "not a folder")
@@ -78,26 +86,55 @@ def scan(folder: str | os.PathLike[str], *, exclude: tuple[Path, ...] = (),
             excluded.add(corpus._identity(Path(p)))
         except OSError:
             continue
+    ignored: Counter[str] = Counter()
+    files: list[tuple[str, Stat | None]] = []
+    noted: list[Entry] = []
     # corpus._candidates is the walk read_corpus makes (hidden files, link loops, skipped
     # folders): reusing it keeps "which files are articles" defined in one place.
-    known = known or {}
-    settled = time.time_ns() - int(SETTLED * 1e9)
-    entries = []
     for aid, path, note, dir_entry in corpus._candidates(root, excluded, ignored,
                                                           follow_links):
         if note:
-            entries.append(Entry(aid, path, None, note))
-            continue
-        stat = _stat(dir_entry)
-        before = known.get(aid)
-        if (stat is not None and before is not None and before.stat == stat
-                and stat[0] <= max_bytes):
-            entries.append(Entry(aid, path, before.sha256, stat=stat))
-            continue
-        if stat is not None and max(stat.mtime_ns, stat.ctime_ns) > settled:
-            stat = None
-        entries.append(Entry(aid, path, _hash(path, max_bytes), stat=stat, read=True))
-    return entries
+            noted.append(Entry(aid, path, None, note))
+        else:
+            files.append((aid, _stat(dir_entry)))
+    return Walked(files, noted, ignored)
+
+
+def compare(walked: Walked, folder: str | os.PathLike[str], *,
+            max_bytes: int = corpus.DEFAULT_MAX_BYTES,
+            known: Mapping[str, Hashed] | None = None) -> Scan:
+    """The files ``walked`` of ``folder`` against what the article index knows, by id
+    (``known``): those with the stat it recorded are not read, the others are hashed."""
+    get = (known or {}).get
+    root = str(Path(folder))  # as the walk made its paths
+    settled = time.time_ns() - int(SETTLED * 1e9)
+    same: list[str] = []
+    entries: list[Entry] = list(walked.noted)
+    for aid, stat in walked.files:
+        if stat is not None:
+            before = get(aid)
+            if before is not None and before.stat == stat and stat[0] <= max_bytes:
+                same.append(aid)
+                continue
+            if max(stat[1], stat[2]) > settled:
+                stat = None
+        path = os.path.join(root, aid)  # the path the walk met it by
+        entries.append(Entry(aid, path, _hash(path, max_bytes), stat=stat))
+    entries.sort()
+    return Scan(same, entries)
+
+
+def scan(folder: str | os.PathLike[str], *, exclude: tuple[Path, ...] = (),
+         max_bytes: int = corpus.DEFAULT_MAX_BYTES,
+         known: Mapping[str, Hashed] | None = None,
+         ignored: Counter[str] | None = None,
+         follow_links: bool = False) -> Scan:
+    """The article files under ``folder`` with their hashes (:func:`walk`, then
+    :func:`compare`); ``ignored`` counts the files of other types met, by ending."""
+    walked = walk(folder, exclude=exclude, follow_links=follow_links)
+    if ignored is not None:
+        ignored.update(walked.ignored)
+    return compare(walked, folder, max_bytes=max_bytes, known=known)
 
 
 def _stat(entry: os.DirEntry) -> Stat | None:
@@ -108,7 +145,7 @@ def _stat(entry: os.DirEntry) -> Stat | None:
     # Inode numbers of some network and overlay file systems pass 2**63, which SQLite's
     # signed integers cannot hold: kept as the signed number with the same bits.
     inode = st.st_ino - (1 << 64) if st.st_ino >= 1 << 63 else st.st_ino
-    return _STAT_NEW(Stat, (st.st_size, st.st_mtime_ns, st.st_ctime_ns, inode))
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, inode)
 
 
 def _hash(path: str, max_bytes: int) -> str | None:
