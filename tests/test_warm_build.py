@@ -299,3 +299,39 @@ def test_contents_digest_follows_the_articles_not_their_history(tmp_path: Path) 
     assert pipeline.build(corpus, out).mentions == pipeline.build(
         corpus, tmp_path / "again").mentions
     assert digest(out) == first
+
+
+def _noting_walk(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202 - walk's own signature
+    """:func:`mapper.read.scan.walk`, noting the process it ran in (a module's function:
+    it is pickled to the process that runs it)."""
+    with open(os.environ["MAPPER_TEST_WALKERS"], "a", encoding="utf-8") as fh:
+        fh.write(f"{os.getpid()}\n")
+    return scan.walk(*args, **kwargs)
+
+
+def test_a_large_folder_walked_in_another_process_gives_the_same_build(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every index counts as large: the folder is walked in a forked process.
+    monkeypatch.setattr(pipeline, "WALK_APART_INDEX_BYTES", 0)
+    walkers = tmp_path / "walkers.txt"
+    monkeypatch.setenv("MAPPER_TEST_WALKERS", str(walkers))
+    monkeypatch.setattr(pipeline, "walk", _noting_walk)
+    corpus = write_articles(tmp_path / "corpus", ["dhaka.txt", "lima.txt", "oslo.txt"])
+    out = tmp_path / "out"
+    pipeline.build(corpus, out)
+    (corpus / "oslo.txt").unlink()
+    (corpus / "lima.txt").write_text(ARTICLES["lima.txt"] + "\nMore from Cusco.\n",
+                                     encoding="utf-8")
+    write_articles(corpus, ["nairobi.txt"])
+    (corpus / "notes.docx").write_bytes(b"not an article")
+    result = pipeline.build(corpus, out)
+    pids = walkers.read_text(encoding="utf-8").split()
+    # The first build (no index yet) walked here, the second in a child.
+    assert len(pids) == 1 and pids[0] != str(os.getpid())
+    assert result.new == ("nairobi.txt",) and result.changed == ("lima.txt",)
+    assert result.removed == ("oslo.txt",)
+    assert dict(result.ignored) == {".docx": 1}
+    monkeypatch.setattr(pipeline, "WALK_APART_INDEX_BYTES", 2**62)
+    cold = tmp_path / "cold"
+    pipeline.build(corpus, cold)
+    assert_same_outputs(out, cold)
