@@ -319,3 +319,29 @@ def test_variants_are_not_tried_outside_the_article_s_country(parser):
     text = ("Officials in Texas and Oklahoma said Schiberghan, a consultant, would visit "
             "Dallas and Houston next week.")
     assert "Schiberghan" not in places(parser, text)
+
+
+# --- headline cities ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", [
+    "The show opened in New York on Friday, weeks after its run in London ended.",
+    "NEW YORK (AP) - Police officers responding to reports of a fire found the building "
+    "empty, a spokesman said.",
+    "Rents in Brooklyn rose again this year, and New York officials say more will follow.",
+])
+def test_new_york_is_the_city(parser, text):
+    # GeoNames calls it "New York City"; "New York" is its alternate name and the state's
+    # own, made of two common words: still the city, even in a story naming Brooklyn.
+    surface = "NEW YORK" if text.startswith("NEW YORK") else "New York"
+    place = place_of(parser, text, surface)
+    assert (place.name, place.kind) == ("New York City", "city")
+
+
+def test_a_list_of_cities_is_no_town_state_pair(parser):
+    # "Washington, New York" is not Watervliet (once called Washington) in New York state.
+    text = ("After stops in Washington, New York and Boston, the crown prince spent this "
+            "week on the West Coast.")
+    washington = place_of(parser, text, "Washington")
+    assert (washington.kind, washington.country, washington.admin1) == ("city", "US", "DC")
+    assert places(parser, text)["New York"][:2] == ("New York City", "city")

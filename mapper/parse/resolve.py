@@ -93,7 +93,8 @@ def resolve(text: str, found: list[Found], gaz: Gazetteer, lang: str = "en") -> 
     for f in found:
         c = cands_of(f)
         if c:
-            verdict = _verdict(f, c[0], gaz, f.key in article_persons, lang)
+            verdict = _verdict(f, c[0], gaz, f.key in article_persons, lang,
+                               _names_its_region(c, gaz))
             if verdict in ("weak", "local") and f.start in paired:
                 verdict = "strong"  # "Reading, Berkshire": each vouches for the other
             by_verdict[verdict].append(f)
@@ -157,7 +158,10 @@ def _contained_pairs(text: str, found: list[Found], cands_of, gaz: Gazetteer,
             if kind not in ("admin1", "admin2", "country"):
                 continue
             for cp in cands_of(p)[:PAIR_CANDIDATES]:
-                if cp.place_id != cf.place_id and _inside(cp.place_id, cf.place_id, kind, gaz):
+                # The town by its own name: "Washington, New York and Boston" is no
+                # Watervliet (once called Washington) in the state of New York.
+                if (cp.place_id != cf.place_id and cp.source != ALTERNATE
+                        and _inside(cp.place_id, cf.place_id, kind, gaz)):
                     total = cp.prior + cf.prior
                     if best is None or total > best[0]:
                         best = (total, cp.place_id, cf.place_id)
@@ -176,7 +180,8 @@ def _paired(text: str, found: list[Found], cands_of, gaz: Gazetteer) -> set[int]
         for cf in cands_of(f)[:PAIR_CANDIDATES]:
             kind = gaz.kind(cf.place_id)
             if kind in ("admin1", "admin2") and any(
-                    cp.place_id != cf.place_id and _inside(cp.place_id, cf.place_id, kind, gaz)
+                    cp.place_id != cf.place_id and cp.source != ALTERNATE
+                    and _inside(cp.place_id, cf.place_id, kind, gaz)
                     for cp in cands_of(p)[:PAIR_CANDIDATES]):
                 out.update((p.start, f.start))
                 break
@@ -195,10 +200,25 @@ def _inside(place: int, container: int, kind: str, gaz: Gazetteer) -> bool:
                                            *gaz.latlon(container)) <= PAIR_ADMIN2_KM
 
 
+def _names_its_region(cands: list[Candidate], gaz: Gazetteer) -> bool:
+    """Whether the best reading, a city by an alternate name, lies in a province or county
+    whose own name the name is: "New York" is New York City's alternate name and the
+    state's own, and the city comes first (:mod:`.candidates`). The name is then the city's
+    as much as a name can be, not a translation ("White House" for Casablanca)."""
+    best = cands[0]
+    if best.source != ALTERNATE or gaz.kind(best.place_id) != "city":
+        return False
+    where = (gaz.country(best.place_id), gaz.admin1(best.place_id))
+    return any(x.source != ALTERNATE and gaz.kind(x.place_id) in ("admin1", "admin2")
+               and (gaz.country(x.place_id), gaz.admin1(x.place_id)) == where
+               for x in cands[1:])
+
+
 def _verdict(f: Found, best: Candidate, gaz: Gazetteer, person: bool,
-             lang: str = "en") -> str:
+             lang: str = "en", names_region: bool = False) -> str:
     """"strong" (a place on its own), "weak" (a place if the article agrees), "local" (a
-    place only if the article names its province too) or "no"."""
+    place only if the article names its province too) or "no". ``names_region``: the best
+    reading is a city by a name that is its province's own (:func:`_names_its_region`)."""
     kind = gaz.kind(best.place_id)
     if best.source == DEMONYM or (kind in BROAD_KINDS and best.source != ALTERNATE):
         return "strong"
@@ -216,8 +236,8 @@ def _verdict(f: Found, best: Candidate, gaz: Gazetteer, person: bool,
     if f.speaks and not big:
         return "no"  # "Nelson said"; "Washington said" is the US government
     # An exonym in the article's own language ("Wien", "Londres") is as good as the name.
-    own_name = best.source != ALTERNATE or lang != "en"
-    if best.source == ALTERNATE and f.plain:
+    own_name = best.source != ALTERNATE or lang != "en" or names_region
+    if best.source == ALTERNATE and f.plain and not names_region:
         return "local"  # "White House" is an alternate name of Casablanca
     if f.common or f.first_name:
         if f.sentence_initial or f.titlecase_line:
@@ -262,6 +282,9 @@ def _choose(f: Found, cands: list[Candidate], ctx: Context,
     # in its state.
     pull_state = not (gaz.kind(cands[0].place_id) in BROAD_KINDS
                       or gaz.is_capital(cands[0].place_id))
+    # "New York": the city's alternate name is its state's own, and the city is pulled by
+    # its state as the state is.
+    own_first = _names_its_region(cands, gaz)
     for rank, c in enumerate(cands):
         pid = c.place_id
         cc = gaz.country(pid)
@@ -272,7 +295,8 @@ def _choose(f: Found, cands: list[Candidate], ctx: Context,
             lat, lon = gaz.latlon(pid)
             near = min(distance_km(lat, lon, a, b) for a, b in others)
             s += PROXIMITY_WEIGHT * max(0.0, 1.0 - near / PROXIMITY_KM)
-        if pull_state and kind not in BROAD_KINDS and c.source != ALTERNATE:
+        if pull_state and kind not in BROAD_KINDS and (c.source != ALTERNATE
+                                                       or (rank == 0 and own_first)):
             s += STATE_WEIGHT * ctx.states.share((cc, gaz.admin1(pid)), f.key)
         if (cc, gaz.admin1(pid)) in ctx.admin1s and kind != "admin1":
             s += ADMIN1_WEIGHT
