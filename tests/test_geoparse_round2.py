@@ -345,3 +345,10 @@ def test_a_list_of_cities_is_no_town_state_pair(parser):
     washington = place_of(parser, text, "Washington")
     assert (washington.kind, washington.country, washington.admin1) == ("city", "US", "DC")
     assert places(parser, text)["New York"][:2] == ("New York City", "city")
+
+
+def test_the_atlantic_in_an_american_story_is_the_ocean(parser):
+    text = ("Colorado State University forecasts an above-average season. The Atlantic "
+            "hurricane season lasts from June through November, and Miami is preparing.")
+    place = place_of(parser, text, "Atlantic")
+    assert (place.name, place.kind) == ("Atlantic Ocean", "feature")

@@ -122,10 +122,13 @@ def _cities_first(cands: list[Candidate], gaz: Gazetteer) -> list[Candidate]:
 
 
 def _features_first(cands: list[Candidate], gaz: Gazetteer) -> list[Candidate]:
-    """Natural features before towns and provinces; countries and regions stay ahead."""
+    """Natural features instead of towns and provinces ("The Atlantic hurricane season" is
+    not Atlantic, Iowa, however American the story); countries and regions stay ahead."""
     if not any(gaz.kind(c.place_id) == "feature" for c in cands):
         return cands
+    kept = [c for c in cands if gaz.kind(c.place_id) in BROAD_KINDS
+            or gaz.kind(c.place_id) == "feature"]
     # Features are not broad, so this is the best of them, towns and provinces.
     floor = max(c.prior for c in cands if gaz.kind(c.place_id) not in BROAD_KINDS)
     return [replace(c, prior=max(c.prior, floor + YIELD))
-            if gaz.kind(c.place_id) == "feature" else c for c in cands]
+            if gaz.kind(c.place_id) == "feature" else c for c in kept]
