@@ -352,3 +352,25 @@ def test_the_atlantic_in_an_american_story_is_the_ocean(parser):
             "hurricane season lasts from June through November, and Miami is preparing.")
     place = place_of(parser, text, "Atlantic")
     assert (place.name, place.kind) == ("Atlantic Ocean", "feature")
+
+
+def test_a_capitalised_word_before_a_large_county_is_no_person(parser):
+    # "Republican Orange County" makes that one occurrence doubtful, not the county a
+    # person's name all through the article; a capital at a sentence's start says nothing
+    # of "Orange", and "County" is capitalised all the same.
+    text = ("Orange County has grown faster than Los Angeles. Democrats hope to turn "
+            "historically Republican Orange County blue, and Orange County voters may "
+            "listen.")
+    found = [m for m in parser.mentions(text) if m.surface == "Orange County"]
+    assert [m.start for m in found] == [0, text.rindex("Orange County")]
+    assert {(m.place.kind, m.place.country, m.place.admin1) for m in found} == {
+        ("admin2", "US", "CA")}
+
+
+def test_an_inflected_word_before_a_state_is_no_person_cue(parser):
+    # The dictionary lacks "connecting"; it is frequent all the same: no given name, so
+    # California is no person's name elsewhere in the article.
+    text = ("Housing costs keep rising in California, officials in Sacramento said. Joe "
+            "Mathews writes the Connecting California column.")
+    found = [m.start for m in parser.mentions(text) if m.surface == "California"]
+    assert found[:1] == [text.index("California")]

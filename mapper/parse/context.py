@@ -145,7 +145,10 @@ def persons(found: list[Found], cands_of: CandidatesOf, gaz: Gazetteer) -> set[s
 
 
 def well_known(c: Candidate, gaz: Gazetteer) -> bool:
-    """A country, a province, a capital or a town of :data:`WELL_KNOWN_POPULATION`."""
+    """A country, a province, a capital, or a town or county of
+    :data:`WELL_KNOWN_POPULATION` ("historically Republican Orange County" names no
+    person)."""
     kind = gaz.kind(c.place_id)
     return (kind in BROAD_KINDS or kind == "admin1" or gaz.is_capital(c.place_id)
-            or (kind == "city" and gaz.population(c.place_id) >= WELL_KNOWN_POPULATION))
+            or (kind in ("city", "admin2")
+                and gaz.population(c.place_id) >= WELL_KNOWN_POPULATION))

@@ -338,7 +338,10 @@ def _after_name_part(text: str, words: list[Word], i: int, titlecase: bool,
         # A rare word that names no place is a given name the census list lacks ("Ismail
         # Khan", "Seergeoh Villanueva"); a common word ("Smart Dubai", "Baseball Toronto")
         # or a place ("Kabul Herat highway") makes at most this one occurrence a name.
-        rare = not is_common_word(prev.folded, lang)
+        # Rare by the dictionary and by use: the dictionary lacks inflected forms
+        # ("Connecting California", a column's name).
+        rare = not is_common_word(prev.folded, lang) and not is_everyday_word(prev.folded,
+                                                                               lang)
         if not sentence_initial(text, prev.start):
             return True, rare and not has_key(prev.folded)  # "University Belfast": local
         # At a sentence start a capital says nothing about a common word.

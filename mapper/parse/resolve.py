@@ -240,7 +240,9 @@ def _verdict(f: Found, best: Candidate, gaz: Gazetteer, person: bool,
     if best.source == ALTERNATE and f.plain and not names_region:
         return "local"  # "White House" is an alternate name of Casablanca
     if f.common or f.first_name:
-        if f.sentence_initial or f.titlecase_line:
+        # A capital at a sentence's start says nothing of its word; of the words after
+        # it, it does ("Orange County has grown").
+        if f.titlecase_line or (f.sentence_initial and len(f.words) == 1):
             return "strong" if big and own_name else "no"
         # "Salt Lake City", "Great Falls": several common words that name a known town;
         # "Geneva", "Reading" inside a sentence: a word, or a first name, that names a city
