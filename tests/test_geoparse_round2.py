@@ -374,3 +374,14 @@ def test_an_inflected_word_before_a_state_is_no_person_cue(parser):
             "Mathews writes the Connecting California column.")
     found = [m.start for m in parser.mentions(text) if m.surface == "California"]
     assert found[:1] == [text.index("California")]
+
+
+@pytest.mark.parametrize(("text", "surface", "key"), [
+    ("Government forces retook most of eastern Ghouta, near Damascus.", "Ghouta",
+     "region:ghouta"),
+    ("Aid convoys reached Eastern Ghouta on Monday.", "Eastern Ghouta", "region:eastern-ghouta"),
+    ("Fighting flared again in Nagorno-Karabakh, Armenia said.", "Nagorno-Karabakh",
+     "region:nagorno-karabakh"),
+])
+def test_conflict_regions_news_names(parser, text, surface, key):
+    assert place_of(parser, text, surface).key == key
