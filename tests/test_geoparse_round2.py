@@ -385,3 +385,10 @@ def test_an_inflected_word_before_a_state_is_no_person_cue(parser):
 ])
 def test_conflict_regions_news_names(parser, text, surface, key):
     assert place_of(parser, text, surface).key == key
+
+
+def test_the_x_with_a_unit_cue_keeps_the_unit(parser):
+    # "the" asks for a feature (the river Niger); "state" asks for the unit, and wins.
+    text = "Gunmen attacked two villages in the Niger state of Nigeria, police said."
+    place = place_of(parser, text, "Niger")
+    assert (place.kind, place.country) == ("admin1", "NG")

@@ -59,7 +59,7 @@ def _shape(surface: str, key: str, demonym_only: bool, shouted: bool, allcaps: b
     if cue not in UNIT_CUES:
         out = _cities_first(out, gaz)
     if article or cue == "feature":
-        out = _features_first(out, gaz)
+        out = _features_first(out, gaz, keep_units=cue in UNIT_CUES)
     return sorted(out, key=lambda c: (-c.prior, c.place_id))
 
 
@@ -121,12 +121,15 @@ def _cities_first(cands: list[Candidate], gaz: Gazetteer) -> list[Candidate]:
     return out
 
 
-def _features_first(cands: list[Candidate], gaz: Gazetteer) -> list[Candidate]:
+def _features_first(cands: list[Candidate], gaz: Gazetteer, keep_units: bool = False,
+                    ) -> list[Candidate]:
     """Natural features instead of towns and provinces ("The Atlantic hurricane season" is
-    not Atlantic, Iowa, however American the story); countries and regions stay ahead."""
+    not Atlantic, Iowa, however American the story); countries and regions stay ahead.
+    ``keep_units``: a cue names a unit ("the Helmand province"): towns and provinces stay,
+    after the features."""
     if not any(gaz.kind(c.place_id) == "feature" for c in cands):
         return cands
-    kept = [c for c in cands if gaz.kind(c.place_id) in BROAD_KINDS
+    kept = [c for c in cands if keep_units or gaz.kind(c.place_id) in BROAD_KINDS
             or gaz.kind(c.place_id) == "feature"]
     # Features are not broad, so this is the best of them, towns and provinces.
     floor = max(c.prior for c in cands if gaz.kind(c.place_id) not in BROAD_KINDS)
