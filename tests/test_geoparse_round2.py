@@ -392,3 +392,21 @@ def test_the_x_with_a_unit_cue_keeps_the_unit(parser):
     text = "Gunmen attacked two villages in the Niger state of Nigeria, police said."
     place = place_of(parser, text, "Niger")
     assert (place.kind, place.country) == ("admin1", "NG")
+
+
+def test_a_big_city_keeps_its_name_against_a_small_namesake(parser):
+    # Portland, Texas (16,000 people) is in the state of three of the story's five town
+    # names; Portland, Oregon (650,000) is the one a reader means, unless the story is set
+    # in Texas all through (three quarters of its towns' names).
+    text = ("HOUSTON (AP) - Chris Paul hit a layup with 0.8 seconds left to lift the Houston "
+            "Rockets over the Portland Trail Blazers. Houston plays San Antonio next, and "
+            "Portland travels to Denver and Salt Lake City.")
+    place = place_of(parser, text, "Portland")
+    assert (place.country, place.admin1) == ("US", "OR")
+
+
+def test_a_story_set_in_the_namesake_s_state_still_pulls(parser):
+    text = ("Storms closed roads from Corpus Christi to Rockport and Aransas Pass, and "
+            "schools in Portland stayed shut, Texas officials said.")
+    place = place_of(parser, text, "Portland")
+    assert (place.country, place.admin1) == ("US", "TX")

@@ -42,6 +42,10 @@ STRONG_POPULATION = 50_000
 #: A city this populous named by a common word or a first name ("Geneva", "Reading") is the
 #: city when a sentence capitalises it in its middle.
 KNOWN_WORD_POPULATION = 150_000
+#: A namesake this many times smaller than a big city that has the name...
+FAMOUS_RATIO = 20
+#: ...takes it only when this share of the story's towns lie in its state.
+SET_IN_STATE = 0.75
 #: With no other place in the article, a lone town must be this big to count.
 LONE_TOWN_POPULATION = 20_000
 #: How many candidates of each name a "Place, Container" pair tries.
@@ -287,11 +291,19 @@ def _choose(f: Found, cands: list[Candidate], ctx: Context,
     # "New York": the city's alternate name is its state's own, and the city is pulled by
     # its state as the state is.
     own_first = _names_its_region(cands, gaz)
+    famous = _big(cands[0], gaz) and gaz.kind(cands[0].place_id) == "city"
     for rank, c in enumerate(cands):
         pid = c.place_id
         cc = gaz.country(pid)
         kind = gaz.kind(pid)
         s = c.prior + COUNTRY_WEIGHT * ctx.countries.share(cc, own_country)
+        state = ctx.states.share((cc, gaz.admin1(pid)), f.key)
+        if (rank and famous and state < SET_IN_STATE and gaz.population(pid)
+                * FAMOUS_RATIO < gaz.population(cands[0].place_id)):
+            # A big city keeps its name against a small namesake unless the story is set
+            # in the namesake's state: "the Portland Trail Blazers" in a Houston story.
+            scored.append((s, c))
+            continue
         if others and len(cands) > 1 and rank < PROXIMITY_CANDIDATES and (
                 kind not in BROAD_KINDS):
             lat, lon = gaz.latlon(pid)
@@ -299,7 +311,7 @@ def _choose(f: Found, cands: list[Candidate], ctx: Context,
             s += PROXIMITY_WEIGHT * max(0.0, 1.0 - near / PROXIMITY_KM)
         if pull_state and kind not in BROAD_KINDS and (c.source != ALTERNATE
                                                        or (rank == 0 and own_first)):
-            s += STATE_WEIGHT * ctx.states.share((cc, gaz.admin1(pid)), f.key)
+            s += STATE_WEIGHT * state
         if (cc, gaz.admin1(pid)) in ctx.admin1s and kind != "admin1":
             s += ADMIN1_WEIGHT
         if f.cue and kind == f.cue:
