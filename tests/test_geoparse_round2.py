@@ -410,3 +410,11 @@ def test_a_story_set_in_the_namesake_s_state_still_pulls(parser):
             "schools in Portland stayed shut, Texas officials said.")
     place = place_of(parser, text, "Portland")
     assert (place.country, place.admin1) == ("US", "TX")
+
+
+def test_a_spelling_in_mixed_capitals_matches_only_its_own_case(parser):
+    # GeoNames lists "XIe" for Paris' 11th arrondissement; "Xie" is a surname.
+    text = ("Chinese diplomat Xie Feng met officials in Paris on Monday. Xie later flew to "
+            "Brussels.")
+    assert "Xie" not in places(parser, text)
+    assert places(parser, text)["Paris"][2] == "FR"

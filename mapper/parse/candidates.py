@@ -14,6 +14,7 @@ spelling and the words around the name narrow and re-rank them:
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from functools import lru_cache
 
@@ -63,6 +64,10 @@ def _shape(surface: str, key: str, demonym_only: bool, shouted: bool, allcaps: b
     return sorted(out, key=lambda c: (-c.prior, c.place_id))
 
 
+#: Capitals run into a lowercase letter inside a word: a spelling only its own case matches.
+_MIXED_CAPS = re.compile(r"[A-Z]{2}[a-z]")
+
+
 def _spelled(surface: str, cands: list[Candidate], *, shouted: bool, allcaps: bool,
              camel: bool, dotted: bool) -> list[Candidate]:
     """Candidates the surface's spelling permits: an abbreviation ("US") only in its exact
@@ -71,8 +76,8 @@ def _spelled(surface: str, cands: list[Candidate], *, shouted: bool, allcaps: bo
     short_caps = shouted or (allcaps and len(letters) <= 3)
     out = []
     for c in cands:
-        if camel and c.form != surface:
-            continue
+        if (camel or _MIXED_CAPS.search(c.form)) and c.form != surface:
+            continue  # "XIe" (Paris' 11th arrondissement) is no "Xie", a surname
         if c.source == ABBREVIATION:
             if c.form.replace(".", "") != letters:
                 continue
