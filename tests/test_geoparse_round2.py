@@ -418,3 +418,19 @@ def test_a_spelling_in_mixed_capitals_matches_only_its_own_case(parser):
             "Brussels.")
     assert "Xie" not in places(parser, text)
     assert places(parser, text)["Paris"][2] == "FR"
+
+
+def test_an_ampersand_joins_a_name_as_and_does(parser):
+    text = ("Floods hit Trinidad & Tobago and Antigua & Barbuda, and aid reached the Turks & "
+            "Caicos Islands.")
+    assert {m.place.name for m in parser.mentions(text)} == {
+        "Trinidad and Tobago", "Antigua and Barbuda", "Turks and Caicos Islands"}
+
+
+def test_names_joined_by_an_ampersand_are_a_firm(parser):
+    text = ("Johnson & Johnson and Marks & Spencer said sales fell in Texas, where Johnson "
+            "and Spencer are small towns.")
+    surfaces = [m.surface for m in parser.mentions(text)]
+    assert "Texas" in surfaces
+    assert all(m.start > text.index("Texas") for m in parser.mentions(text)
+               if m.surface in ("Johnson", "Spencer"))

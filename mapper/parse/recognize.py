@@ -280,6 +280,8 @@ def _found(text: str, words: list[Word], i: int, j: int, key: str,
             # "Sami Hamdi": a name goes on. Not "Florida The controversy...", where a lost
             # full stop runs two sentences together.
             continues = True
+    if i == j and _ampersand_joined(text, words, i):
+        org = True  # "Johnson & Johnson", "Marks & Spencer": a firm's name
     prev = words[i - 1] if i > 0 else None
     if prev is not None:
         person, person_cue = _after_name_part(text, words, i, titlecase, has_key, lang)
@@ -313,6 +315,16 @@ def _found(text: str, words: list[Word], i: int, j: int, key: str,
                  len(ws) == 1 and (common or first_name) and is_everyday_word(ws[0], lang),
                  plain,
                  dotted=text[end:end + 1] == ".", article=article)
+
+
+def _ampersand_joined(text: str, words: list[Word], i: int) -> bool:
+    """Whether word ``i`` is joined by an ampersand to a capitalised word (the gazetteer
+    did not know the two together, as it knows "Trinidad & Tobago")."""
+    def amp(k: int) -> bool:
+        return 0 <= k < len(words) and text[words[k].start:words[k].end] == "&"
+
+    return ((amp(i + 1) and i + 2 < len(words) and words[i + 2].cap)
+            or (amp(i - 1) and i >= 2 and words[i - 2].cap))
 
 
 def _after_name_part(text: str, words: list[Word], i: int, titlecase: bool,

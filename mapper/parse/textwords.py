@@ -19,7 +19,8 @@ TITLES = frozenset(
     Spokeswoman Chief Director Chairman Chairwoman Officer Agent Detective Coach
     """.split()
 )
-_WORD = re.compile(r"[^\W_]+")
+#: Words, and the ampersand as the word "and" ("Trinidad & Tobago").
+_WORD = re.compile(r"[^\W_]+|&")
 #: Share of a line's longer words that are capitalised in a title-case headline.
 TITLECASE_SHARE = 0.85
 
@@ -41,7 +42,9 @@ def split_words(text: str, folded: str) -> list[Word]:
     for m in _WORD.finditer(folded):
         s, e = m.span()
         first = text[s]
-        if first.islower():  # most words: neither capitalised nor in capitals
+        if first == "&":
+            append(_new(Word, (s, e, "and", False, False)))
+        elif first.islower():  # most words: neither capitalised nor in capitals
             append(_new(Word, (s, e, m.group(), False, False)))
         else:
             append(_new(Word, (s, e, m.group(), first.isupper() or first.isdigit(),
