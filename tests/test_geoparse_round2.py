@@ -434,3 +434,17 @@ def test_names_joined_by_an_ampersand_are_a_firm(parser):
     assert "Texas" in surfaces
     assert all(m.start > text.index("Texas") for m in parser.mentions(text)
                if m.surface in ("Johnson", "Spencer"))
+
+
+def test_a_country_s_name_after_a_first_name_is_a_person(parser):
+    text = ("BMW will again field Colin Turkington and Andrew Jordan at Brands Hatch. King "
+            "Abdullah of Jordan watched.")
+    found = [m.start for m in parser.mentions(text) if m.surface == "Jordan"]
+    assert found == [text.rindex("Jordan")]  # the country, not the driver
+
+
+def test_a_whole_word_title_before_a_full_stop_ends_the_sentence(parser):
+    # "Justice" is a title ("Justice Roberts"), but "Justice. Azerbaijan" is two sentences.
+    text = ("The group failed to register with the Ministry of Justice. Azerbaijan has a "
+            "record of using such rules, officials in Baku said.")
+    assert places(parser, text)["Azerbaijan"][1] == "country"

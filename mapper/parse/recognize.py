@@ -155,6 +155,9 @@ class Found:
     article: bool = False
     """Right after a lowercase "the" ("the Niger", "the Atlantic"): news puts an article
     before rivers, seas, ranges and deserts, seldom before a town."""
+    given: bool = False
+    """Right after a title, a known first name or an initial ("Andrew Jordan"), not merely
+    a rare word ("DeSmog Canada"): a country's name is a person's there."""
 
 
 _CUE_AFTER = re.compile(r"[ \t]+(province|district|city|town|county|state|region|river|"
@@ -269,7 +272,7 @@ def _found(text: str, words: list[Word], i: int, j: int, key: str,
     titlecase = line_titlecase.get(line_start(text, start, newlines), False)
     initial = sentence_initial(text, start)
 
-    org = person = person_cue = continues = False
+    org = person = person_cue = given = continues = False
     nxt = words[j + 1] if j + 1 < len(words) else None
     if nxt and nxt.cap and text[end:nxt.start] in (" ", "\t") and not titlecase:
         nxt_text = text[nxt.start:nxt.end]
@@ -285,6 +288,8 @@ def _found(text: str, words: list[Word], i: int, j: int, key: str,
     prev = words[i - 1] if i > 0 else None
     if prev is not None:
         person, person_cue = _after_name_part(text, words, i, titlecase, has_key, lang)
+        given = person_cue and (text[prev.start:prev.end] in TITLES
+                                or is_first_name(prev.folded) or prev.end - prev.start == 1)
         # "Ministry of Commerce", "University of Alberta", "Bank of the Philippines".
         m = _OF_ORG.search(text, max(0, start - 40), start)
         if m and m.group(1) in ORG_SUFFIX:
@@ -314,7 +319,7 @@ def _found(text: str, words: list[Word], i: int, j: int, key: str,
                  _cue(text, start, end), org, person, person_cue, continues, shouted, speaks,
                  len(ws) == 1 and (common or first_name) and is_everyday_word(ws[0], lang),
                  plain,
-                 dotted=text[end:end + 1] == ".", article=article)
+                 dotted=text[end:end + 1] == ".", article=article, given=given)
 
 
 def _ampersand_joined(text: str, words: list[Word], i: int) -> bool:
@@ -335,8 +340,10 @@ def _after_name_part(text: str, words: list[Word], i: int, titlecase: bool,
     gap = text[prev.end:words[i].start]
     prev_text = text[prev.start:prev.end]
     if prev.cap:
-        if (gap in (" ", ". ", "\t") and prev_text in TITLES) or (
-                gap == ". " and len(prev_text) == 1 and prev_text.isalpha()):
+        # A title's dot is an abbreviation's ("Gen. McKenzie"): after a whole word
+        # ("the Ministry of Justice. Azerbaijan has...") it ends a sentence.
+        if (prev_text in TITLES and (gap in (" ", "\t") or (gap == ". " and len(prev_text) <= 4))
+                ) or (gap == ". " and len(prev_text) == 1 and prev_text.isalpha()):
             return True, True  # "Mullah Omar", "Gen. McKenzie", "Johnathan J. Dunbar"
         if (gap not in (" ", "\t") or titlecase or prev_text in QUALIFIERS or prev.upper
                 or not prev_text[0].isalpha() or prev.folded in FUNCTION_WORDS):

@@ -224,6 +224,8 @@ def _verdict(f: Found, best: Candidate, gaz: Gazetteer, person: bool,
     place only if the article names its province too) or "no". ``names_region``: the best
     reading is a city by a name that is its province's own (:func:`_names_its_region`)."""
     kind = gaz.kind(best.place_id)
+    if f.given and kind == "country" and best.source != DEMONYM:
+        return "no"  # "Andrew Jordan": a first name or a title right before it, here
     if best.source == DEMONYM or (kind in BROAD_KINDS and best.source != ALTERNATE):
         return "strong"
     if f.org or f.continues or person or f.person:
