@@ -448,3 +448,19 @@ def test_a_whole_word_title_before_a_full_stop_ends_the_sentence(parser):
     text = ("The group failed to register with the Ministry of Justice. Azerbaijan has a "
             "record of using such rules, officials in Baku said.")
     assert places(parser, text)["Azerbaijan"][1] == "country"
+
+
+@pytest.mark.parametrize(("text", "surface", "name"), [
+    ("Rebels neared N’Djamena, Chad said.", "N’Djamena", "N'Djamena"),
+    ("Talks in Côte d’Ivoire went on.", "Côte d’Ivoire", "Ivory Coast"),
+    ("Talks in Côte d'Ivoire went on.", "Côte d'Ivoire", "Ivory Coast"),
+    ("Skiers left Val d'Isère for Lyon.", "Val d'Isère", "Val-d'Isère"),
+])
+def test_apostrophes_inside_names(parser, text, surface, name):
+    assert places(parser, text)[surface][0] == name
+
+
+def test_no_name_starts_inside_a_surname_after_its_apostrophe(parser):
+    # Tool, Texas is also spelled "Toole"; "Macy-O’Toole" is a deckhand.
+    text = "Colin Macy-O’Toole, who captains a ferry, grew up in Dallas, Texas."
+    assert set(places(parser, text)) == {"Dallas", "Texas"}

@@ -34,12 +34,12 @@ MAX_WORDS = 6
 
 # What may stand between two words of one name: "Lashkar Gah", "Mazar-i-Sharif",
 # "Côte d'Ivoire", "U.S.", "Washington, D.C.".
-_JOIN = re.compile(r"[ \t]|[ \t]?[-'.][ \t]?|, ")
+_JOIN = re.compile(r"[ \t]|[ \t]?[-'’.][ \t]?|, ")
 
 #: Lowercase words allowed inside a name ("Bosnia and Herzegovina", "Rio de Janeiro",
 #: "Democratic Republic of the Congo").
 INNER_LOWER = frozenset(
-    "and de del della des di do dos da das du la le les of on upon sur am an der im al el "
+    "and d de del della des di do dos da das du la le les of on upon sur am an der im al el "
     "e i y ye bin ibn ul ud the".split()
 )
 
@@ -201,7 +201,7 @@ def find_names(text: str, has_key: Callable[[str], bool], lang: str = "en",
     i, n = 0, len(words)
     while i < n:
         w = words[i]
-        if not w.cap:
+        if not w.cap or _word_tail(text, w.start):
             if lowercase_demonyms is not None and lowercase_demonyms(w.folded):
                 found.append(Found(w.start, w.end, w.folded, (w.folded,), False, False, False,
                                    False, False, False, demonym_only=True))
@@ -320,6 +320,18 @@ def _found(text: str, words: list[Word], i: int, j: int, key: str,
                  len(ws) == 1 and (common or first_name) and is_everyday_word(ws[0], lang),
                  plain,
                  dotted=text[end:end + 1] == ".", article=article, given=given)
+
+
+def _word_tail(text: str, start: int) -> bool:
+    """Whether the word at ``start`` ends a name after an apostrophe: "O'Toole",
+    "Macy-O'Toole" (no name starts at "Toole"). A lowercase elision before it is no name
+    ("d'Afghanistan", "l'Irak"), and "N'Djamena" is matched from its "N"."""
+    if start < 2 or text[start - 1] not in "'’" or not text[start - 2].isalpha():
+        return False
+    k = start - 2
+    while k > 0 and text[k - 1].isalpha():
+        k -= 1
+    return text[k].isupper()
 
 
 def _ampersand_joined(text: str, words: list[Word], i: int) -> bool:
