@@ -464,3 +464,23 @@ def test_no_name_starts_inside_a_surname_after_its_apostrophe(parser):
     # Tool, Texas is also spelled "Toole"; "Macy-O’Toole" is a deckhand.
     text = "Colin Macy-O’Toole, who captains a ferry, grew up in Dallas, Texas."
     assert set(places(parser, text)) == {"Dallas", "Texas"}
+
+
+@pytest.mark.parametrize(("surface", "name", "country"), [
+    ("Basra", "Basrah", "IQ"),            # not a hamlet of 1,000 whose own name it is
+    ("Port-au-Prince", "Port-au-Prince", "HT"),
+    ("Deir ez-Zor", "Deir ez-Zor", "SY"),
+    ("Aix-en-Provence", "Aix-en-Provence", "FR"),
+    ("Xi'an", "Xi’an", "CN"),
+    ("Sana’a", "Sanaa", "YE"),
+])
+def test_headline_cities_with_lowercase_parts_and_english_names(parser, surface, name,
+                                                                country):
+    text = f"Officials said fighting near {surface} continued on Monday, reports said."
+    assert places(parser, text)[surface][0::2] == (name, country)
+
+
+def test_a_possessive_is_no_part_of_a_name(parser):
+    text = "Canada's regulator met America's and London’s in Ottawa."
+    assert set(places(parser, text)) >= {"Canada", "London", "Ottawa"}
+    assert places(parser, text)["Canada"][1] == "country"

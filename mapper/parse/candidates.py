@@ -64,6 +64,11 @@ def _shape(surface: str, key: str, demonym_only: bool, shouted: bool, allcaps: b
     return sorted(out, key=lambda c: (-c.prior, c.place_id))
 
 
+#: A place whose own name a word is, this small, yields that word to a place...
+HAMLET_POPULATION = 20_000
+#: ...this many times as populous that has it as an alternate name.
+EXONYM_RATIO = 100
+
 #: Capitals run into a lowercase letter inside a word: a spelling only its own case matches.
 _MIXED_CAPS = re.compile(r"[A-Z]{2}[a-z]")
 
@@ -95,14 +100,21 @@ def _alternates_yield(cands: list[Candidate], gaz: Gazetteer) -> list[Candidate]
     """An alternate name of a town or province ranks below the best place whose own name
     (or abbreviation) it is; other names of countries and regions ("the Gulf") keep their
     rank."""
-    own = [c.prior for c in cands if c.source != ALTERNATE]
+    own = [c for c in cands if c.source != ALTERNATE]
     if not own:
         return cands
-    ceiling = max(own) - YIELD
+    best_own = max(own, key=lambda c: c.prior)
+    ceiling = best_own.prior - YIELD
     if not any(c.source == ALTERNATE and c.prior > ceiling for c in cands):
         return cands
+    # An English name of a great city keeps its rank over a hamlet of that name: "Basra"
+    # is Al Başrah (2.6 million), not a village of 1,000 (Canton, Ohio, 70,000, still
+    # keeps "Canton" from Guangzhou).
+    hamlet = gaz.population(best_own.place_id) < HAMLET_POPULATION
+    floor = gaz.population(best_own.place_id) * EXONYM_RATIO
     return [replace(c, prior=ceiling) if c.source == ALTERNATE and c.prior > ceiling
-            and gaz.kind(c.place_id) not in BROAD_KINDS else c for c in cands]
+            and gaz.kind(c.place_id) not in BROAD_KINDS
+            and not (hamlet and gaz.population(c.place_id) >= floor) else c for c in cands]
 
 
 def _cities_first(cands: list[Candidate], gaz: Gazetteer) -> list[Candidate]:

@@ -39,8 +39,8 @@ _JOIN = re.compile(r"[ \t]|[ \t]?[-'’.][ \t]?|, ")
 #: Lowercase words allowed inside a name ("Bosnia and Herzegovina", "Rio de Janeiro",
 #: "Democratic Republic of the Congo").
 INNER_LOWER = frozenset(
-    "and d de del della des di do dos da das du la le les of on upon sur am an der im al el "
-    "e i y ye bin ibn ul ud the".split()
+    "and au aux d de del della des di do dos da das du en ez la le les of on upon sur am an "
+    "der im al el e i y ye bin ibn ul ud the".split()
 )
 
 #: Articles, prepositions and pronouns that are never a place on their own, though the
@@ -234,7 +234,8 @@ def _longest_match(text: str, words: list[Word], i: int,
         gap = text[words[k - 1].end:w.start]
         if gap != " " and not _JOIN.fullmatch(gap):
             break
-        if not w.cap and w.folded not in INNER_LOWER and w.folded not in LANDMARK_LOWER:
+        if (not w.cap and w.folded not in INNER_LOWER and w.folded not in LANDMARK_LOWER
+                and not _stuck(text, words, k)):
             # No name ends on this word or runs over it (see below): stop here, as most
             # capitalised words are followed by an ordinary lowercase one.
             break
@@ -244,7 +245,7 @@ def _longest_match(text: str, words: list[Word], i: int,
         landmark = not last.cap and last.folded in LANDMARK_LOWER and all(
             x.cap or x.folded in LANDMARK_LOWER or x.folded in INNER_LOWER
             for x in words[i + 1:j + 1])
-        if not last.cap and not landmark:
+        if not last.cap and not landmark and not (j > i and _stuck(text, words, j)):
             continue
         if j > i + 1 and not landmark and any(not x.cap and x.folded not in INNER_LOWER
                                               for x in words[i + 1:j]):
@@ -320,6 +321,16 @@ def _found(text: str, words: list[Word], i: int, j: int, key: str,
                  len(ws) == 1 and (common or first_name) and is_everyday_word(ws[0], lang),
                  plain,
                  dotted=text[end:end + 1] == ".", article=article, given=given)
+
+
+def _stuck(text: str, words: list[Word], k: int) -> bool:
+    """Whether word ``k`` is a lowercase end stuck by an apostrophe to the capitalised word
+    before it: "Xi'an", "Sana'a"; not an English clitic ("Canada's" is not "Canadas")."""
+    return (k > 0 and words[k - 1].cap and words[k].folded not in _CLITICS
+            and text[words[k - 1].end:words[k].start] in ("'", "’"))
+
+
+_CLITICS = frozenset({"s", "d", "ll", "re", "ve", "t", "m"})
 
 
 def _word_tail(text: str, start: int) -> bool:
