@@ -473,6 +473,8 @@ def test_no_name_starts_inside_a_surname_after_its_apostrophe(parser):
     ("Aix-en-Provence", "Aix-en-Provence", "FR"),
     ("Xi'an", "Xi’an", "CN"),
     ("Sana’a", "Sanaa", "YE"),
+    ("Dar es Salaam", "Dar es Salaam", "TZ"),
+    ("Cox's Bazar", "Cox’s Bāzār", "BD"),
 ])
 def test_headline_cities_with_lowercase_parts_and_english_names(parser, surface, name,
                                                                 country):
@@ -484,3 +486,9 @@ def test_a_possessive_is_no_part_of_a_name(parser):
     text = "Canada's regulator met America's and London’s in Ottawa."
     assert set(places(parser, text)) >= {"Canada", "London", "Ottawa"}
     assert places(parser, text)["Canada"][1] == "country"
+
+
+def test_the_dprk_s_full_name_is_north_korea(parser):
+    text = "The Democratic People's Republic of Korea fired a missile, Seoul said."
+    place = place_of(parser, text, "Democratic People's Republic of Korea")
+    assert (place.kind, place.country) == ("country", "KP")

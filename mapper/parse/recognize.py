@@ -39,8 +39,8 @@ _JOIN = re.compile(r"[ \t]|[ \t]?[-'’.][ \t]?|, ")
 #: Lowercase words allowed inside a name ("Bosnia and Herzegovina", "Rio de Janeiro",
 #: "Democratic Republic of the Congo").
 INNER_LOWER = frozenset(
-    "and au aux d de del della des di do dos da das du en ez la le les of on upon sur am an "
-    "der im al el e i y ye bin ibn ul ud the".split()
+    "and au aux d de del della des di do dos da das du en es ez la las le les los of on upon "
+    "sur am an der im al el e i y ye bin ibn ul ud the".split()
 )
 
 #: Articles, prepositions and pronouns that are never a place on their own, though the
@@ -235,7 +235,7 @@ def _longest_match(text: str, words: list[Word], i: int,
         if gap != " " and not _JOIN.fullmatch(gap):
             break
         if (not w.cap and w.folded not in INNER_LOWER and w.folded not in LANDMARK_LOWER
-                and not _stuck(text, words, k)):
+                and not _stuck(text, words, k, clitic=True)):
             # No name ends on this word or runs over it (see below): stop here, as most
             # capitalised words are followed by an ordinary lowercase one.
             break
@@ -247,9 +247,11 @@ def _longest_match(text: str, words: list[Word], i: int,
             for x in words[i + 1:j + 1])
         if not last.cap and not landmark and not (j > i and _stuck(text, words, j)):
             continue
-        if j > i + 1 and not landmark and any(not x.cap and x.folded not in INNER_LOWER
-                                              for x in words[i + 1:j]):
-            continue
+        if j > i + 1 and not landmark and any(
+                not x.cap and x.folded not in INNER_LOWER
+                and not _stuck(text, words, k, clitic=True)
+                for k, x in enumerate(words[i + 1:j], start=i + 1)):
+            continue  # "Cox's Bazar", "Martha's Vineyard" run over their "s"
         key = last.folded if j == i else key_of_words([x.folded for x in words[i:j + 1]])
         if has_key(key):
             return j, key
@@ -323,10 +325,11 @@ def _found(text: str, words: list[Word], i: int, j: int, key: str,
                  dotted=text[end:end + 1] == ".", article=article, given=given)
 
 
-def _stuck(text: str, words: list[Word], k: int) -> bool:
-    """Whether word ``k`` is a lowercase end stuck by an apostrophe to the capitalised word
-    before it: "Xi'an", "Sana'a"; not an English clitic ("Canada's" is not "Canadas")."""
-    return (k > 0 and words[k - 1].cap and words[k].folded not in _CLITICS
+def _stuck(text: str, words: list[Word], k: int, clitic: bool = False) -> bool:
+    """Whether word ``k`` is a lowercase part stuck by an apostrophe to the capitalised word
+    before it: "Xi'an", "Sana'a"; an English clitic only if ``clitic`` (inside a name:
+    "Cox's Bazar"; a name never ends on one: "Canada's" is not "Canadas")."""
+    return (k > 0 and words[k - 1].cap and (clitic or words[k].folded not in _CLITICS)
             and text[words[k - 1].end:words[k].start] in ("'", "’"))
 
 
