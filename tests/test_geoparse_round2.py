@@ -492,3 +492,15 @@ def test_the_dprk_s_full_name_is_north_korea(parser):
     text = "The Democratic People's Republic of Korea fired a missile, Seoul said."
     place = place_of(parser, text, "Democratic People's Republic of Korea")
     assert (place.kind, place.country) == ("country", "KP")
+
+
+@pytest.mark.parametrize(("surface", "country"), [
+    ("Bahia", "BR"),        # not Salvador, whose alternate name it is
+    ("Chiapas", "MX"),      # not Chiapa de Corzo
+    ("Brandenburg", "DE"),  # not Brandenburg an der Havel, nor a Kentucky hamlet
+])
+def test_a_province_keeps_its_own_name_from_a_city_that_has_it_as_an_alternate(
+        parser, surface, country):
+    text = f"Officials in {surface} said talks would resume on Monday."
+    place = place_of(parser, text, surface)
+    assert (place.kind, place.country) == ("admin1", country)

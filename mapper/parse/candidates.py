@@ -118,24 +118,47 @@ def _alternates_yield(cands: list[Candidate], gaz: Gazetteer) -> list[Candidate]
 
 
 def _cities_first(cands: list[Candidate], gaz: Gazetteer) -> list[Candidate]:
-    """A province or district ranks below a city of the same name inside it."""
+    """A province or district ranks below a city of the same name inside it: by the city's
+    own name ("Mandalay", "Herat"), or by an alternate name when the city holds a third of
+    the province's people or is a city of millions ("New York"; "Bahia" stays the state,
+    not Salvador)."""
     if not any(gaz.kind(c.place_id) in UNITS for c in cands):
         return cands
-    cities: dict[tuple[str, str], float] = {}
+    cities: dict[tuple[str, str], list[Candidate]] = {}
     for c in cands:
         if gaz.kind(c.place_id) == "city" and (
                 gaz.population(c.place_id) >= NAMESAKE_CITY_POPULATION):
             unit = (gaz.country(c.place_id), gaz.admin1(c.place_id))
-            cities[unit] = max(cities.get(unit, c.prior), c.prior)
+            cities.setdefault(unit, []).append(c)
     if not cities:
         return cands
     out = []
     for c in cands:
-        city = cities.get((gaz.country(c.place_id), gaz.admin1(c.place_id)))
-        if city is not None and gaz.kind(c.place_id) in UNITS and c.prior >= city - YIELD:
-            c = replace(c, prior=city - YIELD)
+        if gaz.kind(c.place_id) in UNITS:
+            inside = [x for x in cities.get((gaz.country(c.place_id), gaz.admin1(c.place_id)),
+                                            ()) if _namesake_city(x, c, gaz)]
+            if inside:
+                ceiling = max(x.prior for x in inside) - YIELD
+                if c.prior >= ceiling:
+                    c = replace(c, prior=ceiling)
         out.append(c)
     return out
+
+
+def _namesake_city(city: Candidate, unit: Candidate, gaz: Gazetteer) -> bool:
+    """Whether ``city`` is what a name of both means before ``unit`` (see
+    :func:`_cities_first`)."""
+    people = gaz.population(city.place_id)
+    return (city.source != ALTERNATE or unit.source == ALTERNATE  # "Basra": both so named
+            or people >= MEGACITY_POPULATION
+            or people * CITY_SHARE >= gaz.population(unit.place_id))
+
+
+#: An alternate name shared by a province and a city inside it is the city's when the city
+#: holds at least 1/CITY_SHARE of the province's people, or is this big ("New York", which
+#: GeoNames calls New York City).
+CITY_SHARE = 3
+MEGACITY_POPULATION = 5_000_000
 
 
 def _features_first(cands: list[Candidate], gaz: Gazetteer, keep_units: bool = False,
