@@ -201,7 +201,8 @@ def find_names(text: str, has_key: Callable[[str], bool], lang: str = "en",
     i, n = 0, len(words)
     while i < n:
         w = words[i]
-        if not w.cap or _word_tail(text, w.start):
+        if not w.cap or (text[w.start - 1:w.start] in _APOSTROPHES
+                         and _word_tail(text, w.start)):
             if lowercase_demonyms is not None and lowercase_demonyms(w.folded):
                 found.append(Found(w.start, w.end, w.folded, (w.folded,), False, False, False,
                                    False, False, False, demonym_only=True))
@@ -235,7 +236,7 @@ def _longest_match(text: str, words: list[Word], i: int,
         if gap != " " and not _JOIN.fullmatch(gap):
             break
         if (not w.cap and w.folded not in INNER_LOWER and w.folded not in LANDMARK_LOWER
-                and not _stuck(text, words, k, clitic=True)):
+                and not (gap in _APOSTROPHES and words[k - 1].cap)):  # "Cox's Bazar"
             # No name ends on this word or runs over it (see below): stop here, as most
             # capitalised words are followed by an ordinary lowercase one.
             break
@@ -330,10 +331,11 @@ def _stuck(text: str, words: list[Word], k: int, clitic: bool = False) -> bool:
     before it: "Xi'an", "Sana'a"; an English clitic only if ``clitic`` (inside a name:
     "Cox's Bazar"; a name never ends on one: "Canada's" is not "Canadas")."""
     return (k > 0 and words[k - 1].cap and (clitic or words[k].folded not in _CLITICS)
-            and text[words[k - 1].end:words[k].start] in ("'", "’"))
+            and text[words[k - 1].end:words[k].start] in _APOSTROPHES)
 
 
 _CLITICS = frozenset({"s", "d", "ll", "re", "ve", "t", "m"})
+_APOSTROPHES = ("'", "’")
 
 
 def _word_tail(text: str, start: int) -> bool:
@@ -351,11 +353,11 @@ def _word_tail(text: str, start: int) -> bool:
 def _ampersand_joined(text: str, words: list[Word], i: int) -> bool:
     """Whether word ``i`` is joined by an ampersand to a capitalised word (the gazetteer
     did not know the two together, as it knows "Trinidad & Tobago")."""
-    def amp(k: int) -> bool:
-        return 0 <= k < len(words) and text[words[k].start:words[k].end] == "&"
-
-    return ((amp(i + 1) and i + 2 < len(words) and words[i + 2].cap)
-            or (amp(i - 1) and i >= 2 and words[i - 2].cap))
+    w = words[i]
+    after = text[w.end:w.end + 3].lstrip(" ")[:1] == "&"
+    before = text[max(0, w.start - 3):w.start].rstrip(" ")[-1:] == "&"
+    return ((after and i + 2 < len(words) and words[i + 2].cap)
+            or (before and i >= 2 and words[i - 2].cap))
 
 
 def _after_name_part(text: str, words: list[Word], i: int, titlecase: bool,

@@ -19,8 +19,9 @@ TITLES = frozenset(
     Spokeswoman Chief Director Chairman Chairwoman Officer Agent Detective Coach
     """.split()
 )
-#: Words, and the ampersand as the word "and" ("Trinidad & Tobago").
-_WORD = re.compile(r"[^\W_]+|&")
+_WORD = re.compile(r"[^\W_]+")
+#: Words, and the ampersand as the word "and" ("Trinidad & Tobago"), in a text that has one.
+_WORD_OR_AMPERSAND = re.compile(r"[^\W_]+|&")
 #: Share of a line's longer words that are capitalised in a title-case headline.
 TITLECASE_SHARE = 0.85
 
@@ -39,13 +40,13 @@ def split_words(text: str, folded: str) -> list[Word]:
     """The words of ``text`` (found in its folded form ``folded``, of the same length)."""
     out = []
     append = out.append
-    for m in _WORD.finditer(folded):
+    for m in (_WORD_OR_AMPERSAND if "&" in folded else _WORD).finditer(folded):
         s, e = m.span()
         first = text[s]
-        if first == "&":
-            append(_new(Word, (s, e, "and", False, False)))
-        elif first.islower():  # most words: neither capitalised nor in capitals
+        if first.islower():  # most words: neither capitalised nor in capitals
             append(_new(Word, (s, e, m.group(), False, False)))
+        elif first == "&":
+            append(_new(Word, (s, e, "and", False, False)))
         else:
             append(_new(Word, (s, e, m.group(), first.isupper() or first.isdigit(),
                                 e - s > 1 and text[s:e].isupper())))
