@@ -17,7 +17,7 @@ from mapper import exports
 from mapper.build.fingerprint import exports_fresh
 from mapper.build.index import ArticleIndex
 from mapper.read.corpus import Problem
-from mapper.read.scan import Entry, Stat, Walked, compare, walk
+from mapper.read.scan import Entry, Stat, Walked, article_path, compare, walk
 
 
 @dataclass(frozen=True)
@@ -76,7 +76,7 @@ def plan(index: ArticleIndex, articles_dir: str | os.PathLike[str], out: Path,
                           if e.id in known and e.sha256 == known[e.id].sha256}) - pending
     stats = {e.id: e.stat for e in readable if e.id in fresh and e.stat != known[e.id].stat}
     to_parse = [e for e in readable if e.id not in fresh]
-    to_parse += [Entry(i, os.path.join(articles_dir, i), known[i].sha256,
+    to_parse += [Entry(i, article_path(articles_dir, i), known[i].sha256,
                        stat=known[i].stat) for i in same if i in pending]
     to_parse.sort()
     present = frozenset(same).union(e.id for e in readable)

@@ -291,9 +291,8 @@ def _found(text: str, words: list[Word], i: int, j: int, key: str,
         org = True  # "Johnson & Johnson", "Marks & Spencer": a firm's name
     prev = words[i - 1] if i > 0 else None
     if prev is not None:
-        person, person_cue = _after_name_part(text, words, i, titlecase, has_key, lang)
-        given = person_cue and (text[prev.start:prev.end] in TITLES
-                                or is_first_name(prev.folded) or prev.end - prev.start == 1)
+        person, person_cue, given = _after_name_part(text, words, i, titlecase, has_key,
+                                                     lang)
         # "Ministry of Commerce", "University of Alberta", "Bank of the Philippines".
         m = _OF_ORG.search(text, max(0, start - 40), start)
         if m and m.group(1) in ORG_SUFFIX:
@@ -361,9 +360,10 @@ def _ampersand_joined(text: str, words: list[Word], i: int) -> bool:
 
 
 def _after_name_part(text: str, words: list[Word], i: int, titlecase: bool,
-                     has_key: Callable[[str], bool], lang: str = "en") -> tuple[bool, bool]:
-    """Whether word ``i`` follows a title or another part of a person's name, and whether
-    that is a real person cue (a title, a known first name, an initial, a name particle)."""
+                     has_key: Callable[[str], bool], lang: str = "en") -> tuple[bool, bool, bool]:
+    """Whether word ``i`` follows a title or another part of a person's name; whether that
+    is a real person cue (a title, a known first name, an initial, a name particle, a rare
+    word); and whether it is a given name's (not merely a rare word's)."""
     prev = words[i - 1]
     gap = text[prev.end:words[i].start]
     prev_text = text[prev.start:prev.end]
@@ -372,16 +372,16 @@ def _after_name_part(text: str, words: list[Word], i: int, titlecase: bool,
         # ("the Ministry of Justice. Azerbaijan has...") it ends a sentence.
         if (prev_text in TITLES and (gap in (" ", "\t") or (gap == ". " and len(prev_text) <= 4))
                 ) or (gap == ". " and len(prev_text) == 1 and prev_text.isalpha()):
-            return True, True  # "Mullah Omar", "Gen. McKenzie", "Johnathan J. Dunbar"
+            return True, True, True  # "Mullah Omar", "Gen. McKenzie", "Johnathan J. Dunbar"
         if (gap not in (" ", "\t") or titlecase or prev_text in QUALIFIERS or prev.upper
                 or not prev_text[0].isalpha() or prev.folded in FUNCTION_WORDS):
-            return False, False  # "300 Kharkiv residents", "The Kyiv Independent"
+            return False, False, False  # "300 Kharkiv residents", "The Kyiv Independent"
         if is_first_name(prev.folded):
-            return True, True  # "Andre Wilson", even at a sentence start
+            return True, True, True  # "Andre Wilson", even at a sentence start
         if lang != "en":
             # German capitalises every noun ("die Provinz Helmand"): only a first name
             # says "person" there.
-            return False, False
+            return False, False, False
         # A rare word that names no place is a given name the census list lacks ("Ismail
         # Khan", "Seergeoh Villanueva"); a common word ("Smart Dubai", "Baseball Toronto")
         # or a place ("Kabul Herat highway") makes at most this one occurrence a name.
@@ -390,15 +390,15 @@ def _after_name_part(text: str, words: list[Word], i: int, titlecase: bool,
         rare = not is_common_word(prev.folded, lang) and not is_everyday_word(prev.folded,
                                                                                lang)
         if not sentence_initial(text, prev.start):
-            return True, rare and not has_key(prev.folded)  # "University Belfast": local
+            return True, rare and not has_key(prev.folded), False  # "University Belfast"
         # At a sentence start a capital says nothing about a common word.
-        return rare, rare and not has_key(prev.folded)
+        return rare, rare and not has_key(prev.folded), False
     # "Philippe de Marigny de Mandeville", "Ludwig van Beethoven".
     if prev.folded in NAME_PARTICLES and gap == " " and i >= 2:
         before = words[i - 2]
         particle = before.cap and text[before.end:prev.start] == " "
-        return particle, particle
-    return False, False
+        return particle, particle, particle
+    return False, False, False
 
 
 def _cue(text: str, start: int, end: int) -> str | None:

@@ -52,7 +52,7 @@ class Entry(NamedTuple):
 
 
 class Scan(NamedTuple):
-    """What :func:`scan` found: the files the index knows as they are, and the others."""
+    """What :func:`compare` found: the files the index knows as they are, and the others."""
 
     same: list[str]
     """Ids, sorted, of the files whose stat is the one the index recorded: not read (their
@@ -106,7 +106,6 @@ def compare(walked: Walked, folder: str | os.PathLike[str], *,
     """The files ``walked`` of ``folder`` against what the article index knows, by id
     (``known``): those with the stat it recorded are not read, the others are hashed."""
     get = (known or {}).get
-    root = str(Path(folder))  # as the walk made its paths
     settled = time.time_ns() - int(SETTLED * 1e9)
     same: list[str] = []
     entries: list[Entry] = list(walked.noted)
@@ -118,23 +117,15 @@ def compare(walked: Walked, folder: str | os.PathLike[str], *,
                 continue
             if max(stat[1], stat[2]) > settled:
                 stat = None
-        path = os.path.join(root, aid)  # the path the walk met it by
+        path = article_path(folder, aid)
         entries.append(Entry(aid, path, _hash(path, max_bytes), stat=stat))
     entries.sort()
     return Scan(same, entries)
 
 
-def scan(folder: str | os.PathLike[str], *, exclude: tuple[Path, ...] = (),
-         max_bytes: int = corpus.DEFAULT_MAX_BYTES,
-         known: Mapping[str, Hashed] | None = None,
-         ignored: Counter[str] | None = None,
-         follow_links: bool = False) -> Scan:
-    """The article files under ``folder`` with their hashes (:func:`walk`, then
-    :func:`compare`); ``ignored`` counts the files of other types met, by ending."""
-    walked = walk(folder, exclude=exclude, follow_links=follow_links)
-    if ignored is not None:
-        ignored.update(walked.ignored)
-    return compare(walked, folder, max_bytes=max_bytes, known=known)
+def article_path(folder: str | os.PathLike[str], aid: str) -> str:
+    """The path of the article ``aid`` of ``folder``, as the walk met it."""
+    return os.path.join(str(Path(folder)), aid)
 
 
 def _stat(entry: os.DirEntry) -> Stat | None:
