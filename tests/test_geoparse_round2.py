@@ -504,3 +504,80 @@ def test_a_province_keeps_its_own_name_from_a_city_that_has_it_as_an_alternate(
     text = f"Officials in {surface} said talks would resume on Monday."
     place = place_of(parser, text, surface)
     assert (place.kind, place.country) == ("admin1", country)
+
+
+# --- point conventions, organisations, possessives, lists --------------------------------
+
+
+@pytest.mark.parametrize(("text", "surface", "mouth"), [
+    ("Farmers in Karnataka want more water from the Cauvery River this summer.", "Cauvery River",
+     (11.14, 79.85)),   # Poompuhar, on the Bay of Bengal
+    ("Barges were stuck on the Mississippi River after weeks without rain.",
+     "Mississippi River", (29.15, -89.25)),   # the Gulf of Mexico
+    ("Ships waited on the Danube near the Romanian border.", "Danube", (45.15, 29.65)),
+])
+def test_a_river_stands_at_its_mouth_as_in_the_gazetteers(parser, text, surface, mouth):
+    place = place_of(parser, text, surface)
+    assert place.kind == "feature"
+    assert distance_km(place.lat, place.lon, *mouth) < 30
+
+
+@pytest.mark.parametrize(("text", "surface", "name", "country"), [
+    ("Oil spills have ruined fishing across the Niger Delta, villagers say.", "Niger Delta",
+     "Niger Delta", "NG"),
+    ("Salt water is creeping into the Nile Delta, farmers north of Cairo say.", "Nile Delta",
+     "Nile Delta", "EG"),
+])
+def test_a_delta_is_the_delta_not_the_country_or_the_river(parser, text, surface, name,
+                                                           country):
+    place = place_of(parser, text, surface)
+    assert (place.name, place.kind, place.country) == (name, "feature", country)
+
+
+def test_a_name_inside_an_organisation_needs_the_article_to_agree(parser):
+    ukraine = ("The U.S. State Department urged Kyiv to cancel the law, in line with the "
+               "Venice Commission, spokeswoman Heather Nauert said in Washington.")
+    assert "Venice" not in places(parser, ukraine)  # not Venice, California
+    italy = ("The Venice Commission met in Venice on Friday; delegates came from Rome, Milan "
+             "and Padua.")
+    assert {m.place.country for m in parser.mentions(italy) if m.surface == "Venice"} == {"IT"}
+    montana = ("Montana and CoreCivic are at an impasse over the contract to run Crossroads "
+               "Correctional Center in Shelby, officials in Helena said.")
+    assert "Crossroads" not in places(parser, montana)  # no Powells Crossroads, Tennessee
+
+
+def test_a_place_after_another_s_possessive_lies_inside_it(parser):
+    text = ("Officials from London’s Heathrow Animal Reception Center met Kansas City "
+            "inspectors. Dogs pass through Heathrow’s center every day.")
+    assert "Heathrow" not in places(parser, text)  # London's airport, not Heathrow, Florida
+    assert place_of(parser, "Troops moved into Pakistan's Punjab on Monday.", "Punjab"
+                    ).country == "PK"
+    assert place_of(parser, "Farmers protested in India's Punjab on Monday.", "Punjab"
+                    ).country == "IN"
+
+
+def test_a_hamlet_never_takes_a_great_city_s_name(parser):
+    text = ("TIJUANA & SAN DIEGO,, MARCH 29, 2018 -- The Mexican government said work on "
+            "the border in Tijuana, Baja California, will start in ten days.")
+    place = place_of(parser, text, "SAN DIEGO")
+    assert (place.country, place.admin1) == ("US", "CA")
+
+
+@pytest.mark.parametrize(("text", "surface", "kind"), [
+    ("Firms moved from western states such as California or Washington to Utah.",
+     "Washington", "admin1"),
+    ("Rents are lower in states like Utah, Colorado, and Idaho, brokers said.", "Idaho",
+     "admin1"),
+    ("The Georgia National Guard sent engineers to Thailand and Saipan.", "Georgia",
+     "admin1"),
+])
+def test_a_list_headed_by_states_and_a_national_guard_name_states(parser, text, surface,
+                                                                   kind):
+    place = place_of(parser, text, surface)
+    assert (place.kind, place.country) == (kind, "US")
+
+
+def test_a_name_does_not_run_over_a_full_stop(parser):
+    text = "Jobs moved to cheaper states such as Utah and Idaho. An economy like that grows."
+    assert "Idaho" in places(parser, text)
+    assert not any(m.surface.startswith("Idaho.") for m in parser.mentions(text))

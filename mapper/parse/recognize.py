@@ -75,9 +75,11 @@ ORG_SUFFIX = frozenset(
     Express Mail Star Sun Guardian Independent Monitor Weekly Bulletin Report Papers
     Cup League Open Marathon Festival Games Olympics Show Fair Week Syndrome Virus
     Home House Memorial Monument Library Hall Tower Building Plaza Mall Arena Castle Palace
-    Zoo
+    Zoo Commission Elementary Prison Jail Authority Board Trust Service Services
     """.split()
 )
+#: How many capitalised words after a name may lead to an organisation's word.
+ORG_RUN = 4
 
 #: Words that may qualify a place without being part of a person's or organisation's name.
 QUALIFIERS = frozenset(
@@ -155,18 +157,29 @@ class Found:
     article: bool = False
     """Right after a lowercase "the" ("the Niger", "the Atlantic"): news puts an article
     before rivers, seas, ranges and deserts, seldom before a town."""
+    org_run: bool = False
+    """Followed by capitalised words that end in an organisation's word ("Venice
+    Commission", "Colorado State University"): a place only where the article agrees."""
     given: bool = False
     """Right after a title, a known first name or an initial ("Andrew Jordan"), not merely
     a rare word ("DeSmog Canada"): a country's name is a person's there."""
 
 
 _CUE_AFTER = re.compile(r"[ \t]+(province|district|city|town|county|state|region|river|"
-                        r"valley)\b", re.IGNORECASE)
+                        r"valley|National Guard)\b", re.IGNORECASE)
 _CUE_BEFORE = re.compile(r"\b(province|district|city|town|county|state|region) of[ \t]+$",
                          re.IGNORECASE)
+#: "states such as Utah, Colorado and X": a list that a kind word heads.
+_CUE_LIST = re.compile(
+    r"\b(states|provinces|regions|counties|districts|cities|towns) (?:such as|like|including)"
+    r"[ \t]+(?:[A-Z][\w.'\u2019-]*(?: [A-Z][\w.'\u2019-]*)*(?:,? (?:and|or) |, ))*$")
+_LIST_BEFORE = (" as ", " like ", " including ", " and ", " or ", ", ")
+#: How far before a name the head of its list is looked for.
+CUE_LIST_CHARS = 100
 _CUE_KIND = {"province": "admin1", "state": "admin1", "region": "admin1",
              "district": "admin2", "county": "admin2", "city": "city", "town": "city",
-             "river": "river", "valley": "feature"}
+             "river": "river", "valley": "feature",
+             "national guard": "admin1"}  # "the Georgia National Guard": only US states have one
 # Words that put "the X" in a river's context: "the Elbe burst its banks".
 _RIVER_CONTEXT = re.compile(r"\b(?:rivers?|riverbanks?|banks|flows?|flowed|flowing|upstream|"
                             r"downstream|tributar(?:y|ies)|estuary|delta|water levels?|"
@@ -197,6 +210,7 @@ def find_names(text: str, has_key: Callable[[str], bool], lang: str = "en",
     words = split_words(text, folded)
     line_titlecase = titlecase_lines(text, words)
     newlines = [m.start() for m in NEWLINE_CHAR.finditer(text)]
+    amp = "&" in text
     found: list[Found] = []
     i, n = 0, len(words)
     while i < n:
@@ -219,7 +233,7 @@ def find_names(text: str, has_key: Callable[[str], bool], lang: str = "en",
                 x.folded in FUNCTION_WORDS for x in words[i + 1:j + 1])):
             i += 1
             continue
-        f = _found(text, words, i, j, key, line_titlecase, lang, newlines, has_key)
+        f = _found(text, words, i, j, key, line_titlecase, lang, newlines, has_key, amp)
         if f is not None:
             found.append(f)
         i = j + 1
@@ -233,14 +247,18 @@ def _longest_match(text: str, words: list[Word], i: int,
     for k in range(i + 1, min(len(words), i + MAX_WORDS)):
         w = words[k]
         gap = text[words[k - 1].end:w.start]
-        if gap != " " and not _JOIN.fullmatch(gap):
-            break
+        if gap != " " and (not _JOIN.fullmatch(gap) or (
+                gap[0] == "." and gap[-1] in " \t" and words[k - 1].end - words[k - 1].start > 3)):
+            break  # "St. Louis", "Mt. Everest"; not "Idaho. An economy" (Idahoan)
         if (not w.cap and w.folded not in INNER_LOWER and w.folded not in LANDMARK_LOWER
                 and not (gap in _APOSTROPHES and words[k - 1].cap)):  # "Cox's Bazar"
             # No name ends on this word or runs over it (see below): stop here, as most
             # capitalised words are followed by an ordinary lowercase one.
             break
         end = k
+    if end == i:  # most capitalised words stand alone
+        key = words[i].folded
+        return (i, key) if has_key(key) else None
     for j in range(end, i - 1, -1):
         last = words[j]
         landmark = not last.cap and last.folded in LANDMARK_LOWER and all(
@@ -261,7 +279,9 @@ def _longest_match(text: str, words: list[Word], i: int,
 
 def _found(text: str, words: list[Word], i: int, j: int, key: str,
            line_titlecase: dict[int, bool], lang: str, newlines: list[int],
-           has_key: Callable[[str], bool]) -> Found | None:
+           has_key: Callable[[str], bool], amp: bool = True) -> Found | None:
+    """The name of words ``i`` to ``j`` with what its surroundings say of it; ``amp``:
+    whether the text has an ampersand at all."""
     first, last = words[i], words[j]
     start, end = first.start, last.end
     # "U.S." and "D.C.": keep the final dot of a dotted abbreviation.
@@ -276,7 +296,7 @@ def _found(text: str, words: list[Word], i: int, j: int, key: str,
     titlecase = line_titlecase.get(line_start(text, start, newlines), False)
     initial = sentence_initial(text, start)
 
-    org = person = person_cue = given = continues = False
+    org = org_run = person = person_cue = given = continues = False
     nxt = words[j + 1] if j + 1 < len(words) else None
     if nxt and nxt.cap and text[end:nxt.start] in (" ", "\t") and not titlecase:
         nxt_text = text[nxt.start:nxt.end]
@@ -287,16 +307,18 @@ def _found(text: str, words: list[Word], i: int, j: int, key: str,
             # "Sami Hamdi": a name goes on. Not "Florida The controversy...", where a lost
             # full stop runs two sentences together.
             continues = True
-    if i == j and _ampersand_joined(text, words, i):
+        org_run = not org and _org_run(text, words, j + 1)
+    if i == j and amp and _ampersand_joined(text, words, i):
         org = True  # "Johnson & Johnson", "Marks & Spencer": a firm's name
     prev = words[i - 1] if i > 0 else None
     if prev is not None:
         person, person_cue, given = _after_name_part(text, words, i, titlecase, has_key,
                                                      lang)
         # "Ministry of Commerce", "University of Alberta", "Bank of the Philippines".
-        m = _OF_ORG.search(text, max(0, start - 40), start)
-        if m and m.group(1) in ORG_SUFFIX:
-            org = True
+        if text[start - 3:start] == "of " or text[start - 7:start] == "of the ":
+            m = _OF_ORG.search(text, max(0, start - 40), start)
+            if m and m.group(1) in ORG_SUFFIX:
+                org = True
     # "Nelson said", "..., Florence told reporters": a lone word that starts a clause and
     # speaks is a person, or a capital for its government ("police in Perth said" is not).
     speaks = bool(j == i and lang == "en" and (initial or text[start - 2:start] == ", ")
@@ -313,7 +335,7 @@ def _found(text: str, words: list[Word], i: int, j: int, key: str,
     surface = text[start:end]
     # Capitals inside a word ("MoD", "McKenzie"), not after a hyphen or an apostrophe
     # ("Qala-i-Naw", "Pul-e-Khumri", "Côte d'Ivoire").
-    camel = sum(c.isupper() for c in surface) > len(ws) and any(
+    camel = sum(map(str.isupper, surface)) > len(ws) and any(
         not w.isupper() and any(c.isupper() for c in w[1:])
         for w in _NAME_PARTS.split(surface) if w)
     first_name = len(ws) == 1 and is_first_name(ws[0])
@@ -322,7 +344,21 @@ def _found(text: str, words: list[Word], i: int, j: int, key: str,
                  _cue(text, start, end), org, person, person_cue, continues, shouted, speaks,
                  len(ws) == 1 and (common or first_name) and is_everyday_word(ws[0], lang),
                  plain,
-                 dotted=text[end:end + 1] == ".", article=article, given=given)
+                 dotted=text[end:end + 1] == ".", article=article, given=given,
+                 org_run=org_run)
+
+
+def _org_run(text: str, words: list[Word], k: int) -> bool:
+    """Whether the capitalised words from ``k`` on, one space apart, end in an organisation's
+    word within a few words: "Stonewall Golf Club", "Colorado State University", "Venice
+    Commission", "Heathrow Animal Reception Center"."""
+    for m in range(k + 1, min(k + ORG_RUN, len(words))):
+        w = words[m]
+        if not w.cap or text[words[m - 1].end:w.start] != " ":
+            return False
+        if text[w.start:w.end] in ORG_SUFFIX:
+            return True
+    return False
 
 
 def _stuck(text: str, words: list[Word], k: int, clitic: bool = False) -> bool:
@@ -408,6 +444,10 @@ def _cue(text: str, start: int, end: int) -> str | None:
     m = _CUE_BEFORE.search(text, max(0, start - 20), start)
     if m:
         return _CUE_KIND[m.group(1).lower()]
+    if text[max(0, start - 10):start].endswith(_LIST_BEFORE):
+        m = _CUE_LIST.search(text[max(0, start - CUE_LIST_CHARS):start])
+        if m:
+            return _CUE_KIND[m.group(1)[:-1].replace("ie", "y")]
     if text[max(0, start - 6):start].lower() == "river ":
         return "river"
     if text[max(0, start - 4):start].lower() == "the " and _RIVER_CONTEXT.search(

@@ -46,11 +46,15 @@ KNOWN_WORD_POPULATION = 150_000
 FAMOUS_RATIO = 20
 #: ...takes it only when this share of the story's towns lie in its state.
 SET_IN_STATE = 0.75
+#: A namesake this many times smaller never takes a big city's name, whatever the story.
+HAMLET_RATIO = 200
 #: With no other place in the article, a lone town must be this big to count.
 LONE_TOWN_POPULATION = 20_000
 #: How many candidates of each name a "Place, Container" pair tries.
 PAIR_CANDIDATES = 60
 PAIR_SCORE = 0.95
+#: What joins a place to one it holds: "Syria's Idlib".
+POSSESSIVES = ("'s ", "\u2019s ")
 #: How close a town must be to a district or county for "Town, County" to pair them.
 PAIR_ADMIN2_KM = 80.0
 #: How many distinct weak names agreeing on a country make it the article's.
@@ -117,7 +121,40 @@ def resolve(text: str, found: list[Found], gaz: Gazetteer, lang: str = "en") -> 
             chosen[unit] = _choose(f, cands_of(f), ctx, gaz)
         pid, score, demonym = chosen[unit]
         out.append(Resolved(f, pid, score, demonym))
-    return out
+    return _possessed(text, out, cands_of, gaz)
+
+
+def _possessed(text: str, out: list[Resolved], cands_of, gaz: Gazetteer) -> list[Resolved]:
+    """"Syria's Idlib", "London's Heathrow": a town or province named right after another
+    place's possessive lies inside it. Its reading there holds all through the article; a
+    name none of whose readings lies inside is a place the gazetteer lacks (London's
+    airport, not Heathrow, Florida) and is dropped."""
+    fixed: dict[tuple[str, str | None], int | None] = {}
+    for p, r in zip(out, out[1:], strict=False):
+        if text[p.found.end:r.found.start] not in POSSESSIVES or p.demonym or r.demonym:
+            continue
+        holder = p.place_id
+        kind = gaz.kind(holder)
+        if kind == "city":
+            kind = "admin2"  # a town holds what lies near it, in its province
+        elif kind not in ("country", "admin1"):
+            continue
+        if gaz.kind(r.place_id) not in ("city", "admin1", "admin2") or _inside(
+                r.place_id, holder, kind, gaz):
+            continue
+        fixed[(r.found.key, r.found.cue)] = next(
+            (c.place_id for c in cands_of(r.found)
+             if c.source != DEMONYM and _inside(c.place_id, holder, kind, gaz)), None)
+    if not fixed:
+        return out
+    kept = []
+    for r in out:
+        unit = (r.found.key, r.found.cue)
+        if unit not in fixed:
+            kept.append(r)
+        elif fixed[unit] is not None:
+            kept.append(Resolved(r.found, fixed[unit], PAIR_SCORE, False))
+    return kept
 
 
 def _vouched(weak: list[Found], local: list[Found], cands_of, ctx: Context,
@@ -220,6 +257,14 @@ def _names_its_region(cands: list[Candidate], gaz: Gazetteer) -> bool:
 
 def _verdict(f: Found, best: Candidate, gaz: Gazetteer, person: bool,
              lang: str = "en", names_region: bool = False) -> str:
+    verdict = _plain_verdict(f, best, gaz, person, lang, names_region)
+    if verdict == "strong" and f.org_run and gaz.kind(best.place_id) not in BROAD_KINDS:
+        return "weak"  # "the Venice Commission" in a story with no Italian place
+    return verdict
+
+
+def _plain_verdict(f: Found, best: Candidate, gaz: Gazetteer, person: bool,
+                   lang: str = "en", names_region: bool = False) -> str:
     """"strong" (a place on its own), "weak" (a place if the article agrees), "local" (a
     place only if the article names its province too) or "no". ``names_region``: the best
     reading is a city by a name that is its province's own (:func:`_names_its_region`)."""
@@ -294,14 +339,20 @@ def _choose(f: Found, cands: list[Candidate], ctx: Context,
     # its state as the state is.
     own_first = _names_its_region(cands, gaz)
     famous = _big(cands[0], gaz) and gaz.kind(cands[0].place_id) == "city"
+    big_pop = gaz.population(cands[0].place_id)
     for rank, c in enumerate(cands):
         pid = c.place_id
         cc = gaz.country(pid)
         kind = gaz.kind(pid)
         s = c.prior + COUNTRY_WEIGHT * ctx.countries.share(cc, own_country)
         state = ctx.states.share((cc, gaz.admin1(pid)), f.key)
-        if (rank and famous and state < SET_IN_STATE and gaz.population(pid)
-                * FAMOUS_RATIO < gaz.population(cands[0].place_id)):
+        if rank and famous and gaz.population(pid) * HAMLET_RATIO < big_pop:
+            # A hamlet never takes a big city's name, whatever country the story is in:
+            # "Tijuana & San Diego" is no San Diego of 2,000 in Baja California.
+            scored.append((c.prior, c))
+            continue
+        if (rank and famous and state < SET_IN_STATE
+                and gaz.population(pid) * FAMOUS_RATIO < big_pop):
             # A big city keeps its name against a small namesake unless the story is set
             # in the namesake's state: "the Portland Trail Blazers" in a Houston story.
             scored.append((s, c))
