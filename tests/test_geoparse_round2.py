@@ -581,3 +581,19 @@ def test_a_name_does_not_run_over_a_full_stop(parser):
     text = "Jobs moved to cheaper states such as Utah and Idaho. An economy like that grows."
     assert "Idaho" in places(parser, text)
     assert not any(m.surface.startswith("Idaho.") for m in parser.mentions(text))
+
+
+@pytest.mark.parametrize(("text", "surface", "country"), [
+    ("Drones struck Belgorod Oblast overnight, the governor said.", "Belgorod", "RU"),
+    ("Rockets fell on Ninawa Governorate and Kirkuk, police said.", "Ninawa", "IQ"),
+])
+def test_unit_words_of_other_countries_are_cues_not_surnames(parser, text, surface, country):
+    place = place_of(parser, text, surface)
+    assert (place.kind, place.country) == ("admin1", country)
+
+
+def test_a_name_of_several_words_may_end_on_s(parser):
+    text = "Storms hit St. John's, Newfoundland, on Monday."
+    place = place_of(parser, text, "St. John's")
+    assert (place.name, place.country) == ("St. John's", "CA")
+    assert places(parser, "Canada's regulator met in Ottawa.")["Canada"][1] == "country"

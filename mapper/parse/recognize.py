@@ -166,7 +166,8 @@ class Found:
 
 
 _CUE_AFTER = re.compile(r"[ \t]+(province|district|city|town|county|state|region|river|"
-                        r"valley|National Guard)\b", re.IGNORECASE)
+                        r"valley|National Guard|oblast|krai|governorate|prefecture|"
+                        r"voivodeship|raion|rayon)\b", re.IGNORECASE)
 _CUE_BEFORE = re.compile(r"\b(province|district|city|town|county|state|region) of[ \t]+$",
                          re.IGNORECASE)
 #: "states such as Utah, Colorado and X": a list that a kind word heads.
@@ -179,7 +180,9 @@ CUE_LIST_CHARS = 100
 _CUE_KIND = {"province": "admin1", "state": "admin1", "region": "admin1",
              "district": "admin2", "county": "admin2", "city": "city", "town": "city",
              "river": "river", "valley": "feature",
-             "national guard": "admin1"}  # "the Georgia National Guard": only US states have one
+             "national guard": "admin1", "oblast": "admin1", "krai": "admin1",
+             "governorate": "admin1", "prefecture": "admin1", "voivodeship": "admin1",
+             "raion": "admin2", "rayon": "admin2"}  # "the Georgia National Guard": only US states have one
 # Words that put "the X" in a river's context: "the Elbe burst its banks".
 _RIVER_CONTEXT = re.compile(r"\b(?:rivers?|riverbanks?|banks|flows?|flowed|flowing|upstream|"
                             r"downstream|tributar(?:y|ies)|estuary|delta|water levels?|"
@@ -264,7 +267,10 @@ def _longest_match(text: str, words: list[Word], i: int,
         landmark = not last.cap and last.folded in LANDMARK_LOWER and all(
             x.cap or x.folded in LANDMARK_LOWER or x.folded in INNER_LOWER
             for x in words[i + 1:j + 1])
-        if not last.cap and not landmark and not (j > i and _stuck(text, words, j)):
+        # A name of two words or more may end on "'s" where the gazetteer has it so ("St.
+        # John's"); "Canada's" and "New York's" are possessives.
+        if not last.cap and not landmark and not (j > i and _stuck(text, words, j,
+                                                                   clitic=j > i + 1)):
             continue
         if j > i + 1 and not landmark and any(
                 not x.cap and x.folded not in INNER_LOWER
