@@ -182,7 +182,8 @@ _CUE_KIND = {"province": "admin1", "state": "admin1", "region": "admin1",
              "river": "river", "valley": "feature",
              "national guard": "admin1", "oblast": "admin1", "krai": "admin1",
              "governorate": "admin1", "prefecture": "admin1", "voivodeship": "admin1",
-             "raion": "admin2", "rayon": "admin2"}  # "the Georgia National Guard": only US states have one
+             "raion": "admin2", "rayon": "admin2"}
+# ("the Georgia National Guard": only US states have one.)
 # Words that put "the X" in a river's context: "the Elbe burst its banks".
 _RIVER_CONTEXT = re.compile(r"\b(?:rivers?|riverbanks?|banks|flows?|flowed|flowing|upstream|"
                             r"downstream|tributar(?:y|ies)|estuary|delta|water levels?|"
