@@ -226,6 +226,12 @@ def test_groups_are_not_places(parser):
     assert [m.surface for m in parser.mentions(text)] == ["Geneva"]
 
 
+def test_peoples_are_not_villages(parser):
+    text = ("Igbo traders and Hausa farmers met in Kano, the governor of Kano State said; "
+            "Igbo leaders in Enugu welcomed the talks.")
+    assert {m.surface for m in parser.mentions(text)} == {"Kano", "Kano State", "Enugu"}
+
+
 # --- the gazetteer: second-level units, natural features, landmarks ----------------------
 
 

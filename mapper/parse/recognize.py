@@ -51,12 +51,13 @@ FUNCTION_WORDS = frozenset(
     "la le les l el los las lo die der das den dem des ein eine un une il i al".split()
 )
 
-#: Names of movements, armed groups and parties that GeoNames lists among the alternate
-#: names of villages (Taliban, Hamas): a group is never a place.
+#: Names of movements, armed groups, parties and peoples that GeoNames lists among the
+#: alternate names of villages (Taliban, Hamas; "Igbo" for Igbo-Ukwu, "Hausa" for Haouza):
+#: a group is never a place.
 GROUPS = frozenset(
     """taliban hamas hezbollah hizbollah hizballah alshabaab shabaab bokoharam isis isil daesh
     houthis houthi ansarallah fatah haqqani alqaeda alqaida hayattahriralsham
-    tehriketaliban""".split()
+    tehriketaliban igbo hausa""".split()
 )
 
 #: Capitalised words that, following a place name, make it part of an organisation's or a
