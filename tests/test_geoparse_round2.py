@@ -562,6 +562,14 @@ def test_a_place_after_another_s_possessive_lies_inside_it(parser):
                     ).country == "IN"
 
 
+@pytest.mark.parametrize(("text", "surface", "country"), [
+    ("Israel's Gaza offensive went on as aid reached Rafah.", "Gaza", "PS"),
+    ("Russia's Bakhmut assault stalled, Ukraine's army said.", "Bakhmut", "UA"),
+])
+def test_a_country_s_possessive_may_only_be_about_a_place(parser, text, surface, country):
+    assert place_of(parser, text, surface).country == country
+
+
 def test_a_hamlet_never_takes_a_great_city_s_name(parser):
     text = ("TIJUANA & SAN DIEGO,, MARCH 29, 2018 -- The Mexican government said work on "
             "the border in Tijuana, Baja California, will start in ten days.")

@@ -55,6 +55,11 @@ PAIR_CANDIDATES = 60
 PAIR_SCORE = 0.95
 #: What joins a place to one it holds: "Syria's Idlib".
 POSSESSIVES = ("'s ", "\u2019s ")
+#: How near a town what follows its possessive lies ("Kabul's Bagram airfield").
+POSSESSED_KM = 100.0
+#: After a country's possessive, a place inside it this many times smaller than the reading
+#: elsewhere does not take the name ("Russia's Bakhmut assault").
+POSSESSED_RATIO = 10
 #: How close a town must be to a district or county for "Town, County" to pair them.
 PAIR_ADMIN2_KM = 80.0
 #: How many distinct weak names agreeing on a country make it the article's.
@@ -125,26 +130,39 @@ def resolve(text: str, found: list[Found], gaz: Gazetteer, lang: str = "en") -> 
 
 
 def _possessed(text: str, out: list[Resolved], cands_of, gaz: Gazetteer) -> list[Resolved]:
-    """"Syria's Idlib", "London's Heathrow": a town or province named right after another
-    place's possessive lies inside it. Its reading there holds all through the article; a
-    name none of whose readings lies inside is a place the gazetteer lacks (London's
-    airport, not Heathrow, Florida) and is dropped."""
+    """A place named right after another's possessive often lies inside it, and its
+    reading there holds all through the article.
+
+    After a town's possessive it lies near the town: "London's Heathrow" is the airport,
+    and a name none of whose readings lies near (Heathrow, Florida) is a place the gazetteer
+    lacks and is left off. After a country's or a province's it may only be about it
+    ("Israel's Gaza offensive", "Russia's Bakhmut assault"): the reading changes only to a
+    place inside of a size to compare ("Pakistan's Punjab", not India's), and is never
+    dropped.
+    """
     fixed: dict[tuple[str, str | None], int | None] = {}
     for p, r in zip(out, out[1:], strict=False):
         if text[p.found.end:r.found.start] not in POSSESSIVES or p.demonym or r.demonym:
             continue
-        holder = p.place_id
+        holder, pid = p.place_id, r.place_id
         kind = gaz.kind(holder)
+        if kind not in ("city", "country", "admin1") or gaz.kind(pid) not in (
+                "city", "admin1", "admin2"):
+            continue
         if kind == "city":
-            kind = "admin2"  # a town holds what lies near it, in its province
-        elif kind not in ("country", "admin1"):
+            def near(c: int, holder: int = holder) -> bool:
+                return gaz.kind(c) in ("city", "admin2") and distance_km(
+                    *gaz.latlon(c), *gaz.latlon(holder)) <= POSSESSED_KM
+        else:
+            def near(c: int, holder: int = holder, kind: str = kind,
+                     floor: float = gaz.population(pid) / POSSESSED_RATIO) -> bool:
+                return _inside(c, holder, kind, gaz) and gaz.population(c) >= floor
+        if near(pid):
             continue
-        if gaz.kind(r.place_id) not in ("city", "admin1", "admin2") or _inside(
-                r.place_id, holder, kind, gaz):
-            continue
-        fixed[(r.found.key, r.found.cue)] = next(
-            (c.place_id for c in cands_of(r.found)
-             if c.source != DEMONYM and _inside(c.place_id, holder, kind, gaz)), None)
+        inside = next((c.place_id for c in cands_of(r.found)
+                       if c.source != DEMONYM and near(c.place_id)), None)
+        if inside is not None or kind == "city":
+            fixed[(r.found.key, r.found.cue)] = inside
     if not fixed:
         return out
     kept = []
