@@ -611,3 +611,14 @@ def test_a_name_of_several_words_may_end_on_s(parser):
     place = place_of(parser, text, "St. John's")
     assert (place.name, place.country) == ("St. John's", "CA")
     assert places(parser, "Canada's regulator met in Ottawa.")["Canada"][1] == "country"
+
+
+def test_a_story_datelined_in_a_state_means_the_state(parser):
+    text = ("CAMP MURRAY, Wash. - The team's focus has been at home in Washington. Trips to "
+            "Guam, Alaska and Washington, D.C., followed; it drove to central Washington.")
+    kinds = {(m.surface, m.place.kind, m.place.admin1) for m in parser.mentions(text)}
+    assert ("Washington", "admin1", "WA") in kinds
+    assert ("Washington", "city", "DC") not in kinds
+    assert ("Washington, D.C.", "city", "DC") in kinds
+    other = "NEW YORK (AP) - Lawmakers in Washington met on Monday, officials in Albany said."
+    assert place_of(parser, other, "Washington").admin1 == "DC"

@@ -55,6 +55,8 @@ PAIR_CANDIDATES = 60
 PAIR_SCORE = 0.95
 #: What joins a place to one it holds: "Syria's Idlib".
 POSSESSIVES = ("'s ", "\u2019s ")
+#: How far into a story a dateline's state may be named.
+DATELINE_CHARS = 60
 #: How near a town what follows its possessive lies ("Kabul's Bagram airfield").
 POSSESSED_KM = 100.0
 #: After a country's possessive, a place inside it this many times smaller than the reading
@@ -126,7 +128,27 @@ def resolve(text: str, found: list[Found], gaz: Gazetteer, lang: str = "en") -> 
             chosen[unit] = _choose(f, cands_of(f), ctx, gaz)
         pid, score, demonym = chosen[unit]
         out.append(Resolved(f, pid, score, demonym))
-    return _possessed(text, out, cands_of, gaz)
+    return _in_dateline_state(text, _possessed(text, out, cands_of, gaz), cands_of, gaz)
+
+
+def _in_dateline_state(text: str, out: list[Resolved], cands_of,
+                       gaz: Gazetteer) -> list[Resolved]:
+    """A story datelined in a state ("CAMP MURRAY, Wash. -") means that state by a name
+    that is also a place outside it: "Washington" is the state there, not the capital."""
+    state = next((r.place_id for r in out[:3] if r.found.start < DATELINE_CHARS
+                  and gaz.kind(r.place_id) == "admin1"
+                  and text[r.found.start - 2:r.found.start] == ", "
+                  and "\n" not in text[:r.found.start]), None)
+    if state is None:
+        return out
+    where = (gaz.country(state), gaz.admin1(state))
+    moved = {r.found.key for r in out
+             if r.place_id != state and (gaz.country(r.place_id), gaz.admin1(r.place_id)) != where
+             and any(c.place_id == state for c in cands_of(r.found))}
+    if not moved:
+        return out
+    return [Resolved(r.found, state, PAIR_SCORE, False) if r.found.key in moved else r
+            for r in out]
 
 
 def _possessed(text: str, out: list[Resolved], cands_of, gaz: Gazetteer) -> list[Resolved]:
