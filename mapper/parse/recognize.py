@@ -108,9 +108,11 @@ _OF_ORG = re.compile(r"\b([A-Z][a-z]+) of (?:the )?$")
 _NAME_PARTS = re.compile(r"[\s.\-'\u2019]+")
 _SPEECH_AFTER = re.compile(r"[ \t]+(?:said|says|told|added|asked|wrote|explained)\b")
 
-@dataclass(frozen=True)
+@dataclass(slots=True, eq=False)
 class Found:
-    """A name recognised in text, before it is resolved to a place."""
+    """A name recognised in text, before it is resolved to a place. Not frozen: one is
+    made for every capitalised word the gazetteer knows, and a frozen dataclass's
+    ``__init__`` is five times slower; nothing changes one once made."""
 
     start: int
     end: int
