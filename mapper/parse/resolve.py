@@ -167,23 +167,16 @@ def _possessed(text: str, out: list[Resolved], cands_of, gaz: Gazetteer) -> list
         if text[p.found.end:r.found.start] not in POSSESSIVES or p.demonym or r.demonym:
             continue
         holder, pid = p.place_id, r.place_id
-        kind = gaz.kind(holder)
-        if kind not in ("city", "country", "admin1") or gaz.kind(pid) not in (
+        if gaz.kind(holder) not in ("city", "country", "admin1") or gaz.kind(pid) not in (
                 "city", "admin1", "admin2"):
             continue
-        if kind == "city":
-            def near(c: int, holder: int = holder) -> bool:
-                return gaz.kind(c) in ("city", "admin2") and distance_km(
-                    *gaz.latlon(c), *gaz.latlon(holder)) <= POSSESSED_KM
-        else:
-            def near(c: int, holder: int = holder, kind: str = kind,
-                     floor: float = gaz.population(pid) / POSSESSED_RATIO) -> bool:
-                return _inside(c, holder, kind, gaz) and gaz.population(c) >= floor
-        if near(pid):
+        floor = gaz.population(pid) / POSSESSED_RATIO
+        if _holds(holder, pid, floor, gaz):
             continue
         inside = next((c.place_id for c in cands_of(r.found)
-                       if c.source != DEMONYM and near(c.place_id)), None)
-        if inside is not None or kind == "city":
+                       if c.source != DEMONYM and _holds(holder, c.place_id, floor, gaz)),
+                      None)
+        if inside is not None or gaz.kind(holder) == "city":
             fixed[(r.found.key, r.found.cue)] = inside
     if not fixed:
         return out
@@ -195,6 +188,16 @@ def _possessed(text: str, out: list[Resolved], cands_of, gaz: Gazetteer) -> list
         elif fixed[unit] is not None:
             kept.append(Resolved(r.found, fixed[unit], PAIR_SCORE, False))
     return kept
+
+
+def _holds(holder: int, place: int, floor: float, gaz: Gazetteer) -> bool:
+    """Whether ``place`` is what a name after ``holder``'s possessive may be: a town or
+    district near a town, or a place inside a country or province with ``floor`` people."""
+    kind = gaz.kind(holder)
+    if kind == "city":
+        return gaz.kind(place) in ("city", "admin2") and distance_km(
+            *gaz.latlon(place), *gaz.latlon(holder)) <= POSSESSED_KM
+    return _inside(place, holder, kind, gaz) and gaz.population(place) >= floor
 
 
 def _vouched(weak: list[Found], local: list[Found], cands_of, ctx: Context,
