@@ -130,8 +130,8 @@ def evaluate(gold: Path, errors: bool, limit: int | None) -> None:
     except MapperError as exc:
         raise click.ClickException(str(exc)) from exc
     # CPU time of this process: the per-core rate, whatever else the machine is doing, with
-    # the garbage collector set as a build sets it (the loaded gazetteer frozen out of its
-    # passes: they took about a sixth of the time).
+    # the garbage collector set as a build sets it (young objects collected less often: its
+    # passes took about a sixth of the time).
     with fewer_collections():
         started = time.process_time()
         predicted = {doc.id: parser.mentions(doc.text, doc.id) for doc in docs}
