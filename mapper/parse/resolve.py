@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass
 
 from mapper.parse.candidates import shape
 from mapper.parse.context import Context, article_context, persons
 from mapper.parse.gazetteer import ALTERNATE, BROAD_KINDS, DEMONYM, Candidate, Gazetteer
 from mapper.parse.geo import distance_km
+from mapper.parse.pairs import Resolved, contained_pairs, in_dateline_state, paired, possessed
 from mapper.parse.recognize import QUALIFIERS, Found
 
 COUNTRY_WEIGHT = 3.0
@@ -50,34 +50,10 @@ SET_IN_STATE = 0.75
 HAMLET_RATIO = 200
 #: With no other place in the article, a lone town must be this big to count.
 LONE_TOWN_POPULATION = 20_000
-#: How many candidates of each name a "Place, Container" pair tries.
-PAIR_CANDIDATES = 60
-PAIR_SCORE = 0.95
-#: What joins a place to one it holds: "Syria's Idlib".
-POSSESSIVES = ("'s ", "\u2019s ")
-#: How far into a story a dateline's state may be named.
-DATELINE_CHARS = 60
-#: How near a town what follows its possessive lies ("Kabul's Bagram airfield").
-POSSESSED_KM = 100.0
-#: After a country's possessive, a place inside it this many times smaller than the reading
-#: elsewhere does not take the name ("Russia's Bakhmut assault").
-POSSESSED_RATIO = 10
-#: How close a town must be to a district or county for "Town, County" to pair them.
-PAIR_ADMIN2_KM = 80.0
 #: How many distinct weak names agreeing on a country make it the article's.
 WEAK_PEERS = 3
 #: The share of the article's country votes that vouches for a weak name.
 CONTEXT_SHARE = 0.1
-
-
-@dataclass(frozen=True)
-class Resolved:
-    """A recognised name and the place it resolved to."""
-
-    found: Found
-    place_id: int
-    score: float
-    demonym: bool
 
 
 CandidateKey = tuple[str, str, "str | None", bool]
@@ -104,13 +80,13 @@ def resolve(text: str, found: list[Found], gaz: Gazetteer, lang: str = "en") -> 
 
     article_persons = persons(found, cands_of, gaz)
     by_verdict: dict[str, list[Found]] = {"strong": [], "weak": [], "local": [], "no": []}
-    paired = _paired(text, found, cands_of, gaz)
+    in_pairs = paired(text, found, cands_of, gaz)
     for f in found:
         c = cands_of(f)
         if c:
             verdict = _verdict(f, c[0], gaz, f.key in article_persons, lang,
                                _names_its_region(c, gaz))
-            if verdict in ("weak", "local") and f.start in paired:
+            if verdict in ("weak", "local") and f.start in in_pairs:
                 verdict = "strong"  # "Reading, Berkshire": each vouches for the other
             by_verdict[verdict].append(f)
     strong = by_verdict["strong"]
@@ -121,83 +97,14 @@ def resolve(text: str, found: list[Found], gaz: Gazetteer, lang: str = "en") -> 
         ctx = article_context(kept, cands_of, gaz)
 
     out: list[Resolved] = []
-    chosen = _contained_pairs(text, kept, cands_of, gaz)
+    chosen = contained_pairs(text, kept, cands_of, gaz)
     for f in kept:
         unit = (f.key, f.cue)
         if unit not in chosen:
             chosen[unit] = _choose(f, cands_of(f), ctx, gaz)
         pid, score, demonym = chosen[unit]
         out.append(Resolved(f, pid, score, demonym))
-    return _in_dateline_state(text, _possessed(text, out, cands_of, gaz), cands_of, gaz)
-
-
-def _in_dateline_state(text: str, out: list[Resolved], cands_of,
-                       gaz: Gazetteer) -> list[Resolved]:
-    """A story datelined in a state ("CAMP MURRAY, Wash. -") means that state by a name
-    that is also a place outside it: "Washington" is the state there, not the capital."""
-    state = next((r.place_id for r in out[:3] if r.found.start < DATELINE_CHARS
-                  and gaz.kind(r.place_id) == "admin1"
-                  and text[r.found.start - 2:r.found.start] == ", "
-                  and "\n" not in text[:r.found.start]), None)
-    if state is None:
-        return out
-    where = (gaz.country(state), gaz.admin1(state))
-    moved = {r.found.key for r in out
-             if r.place_id != state and (gaz.country(r.place_id), gaz.admin1(r.place_id)) != where
-             and any(c.place_id == state for c in cands_of(r.found))}
-    if not moved:
-        return out
-    return [Resolved(r.found, state, PAIR_SCORE, False) if r.found.key in moved else r
-            for r in out]
-
-
-def _possessed(text: str, out: list[Resolved], cands_of, gaz: Gazetteer) -> list[Resolved]:
-    """A place named right after another's possessive often lies inside it, and its
-    reading there holds all through the article.
-
-    After a town's possessive it lies near the town: "London's Heathrow" is the airport,
-    and a name none of whose readings lies near (Heathrow, Florida) is a place the gazetteer
-    lacks and is left off. After a country's or a province's it may only be about it
-    ("Israel's Gaza offensive", "Russia's Bakhmut assault"): the reading changes only to a
-    place inside of a size to compare ("Pakistan's Punjab", not India's), and is never
-    dropped.
-    """
-    fixed: dict[tuple[str, str | None], int | None] = {}
-    for p, r in zip(out, out[1:], strict=False):
-        if text[p.found.end:r.found.start] not in POSSESSIVES or p.demonym or r.demonym:
-            continue
-        holder, pid = p.place_id, r.place_id
-        if gaz.kind(holder) not in ("city", "country", "admin1") or gaz.kind(pid) not in (
-                "city", "admin1", "admin2"):
-            continue
-        floor = gaz.population(pid) / POSSESSED_RATIO
-        if _holds(holder, pid, floor, gaz):
-            continue
-        inside = next((c.place_id for c in cands_of(r.found)
-                       if c.source != DEMONYM and _holds(holder, c.place_id, floor, gaz)),
-                      None)
-        if inside is not None or gaz.kind(holder) == "city":
-            fixed[(r.found.key, r.found.cue)] = inside
-    if not fixed:
-        return out
-    kept = []
-    for r in out:
-        unit = (r.found.key, r.found.cue)
-        if unit not in fixed:
-            kept.append(r)
-        elif fixed[unit] is not None:
-            kept.append(Resolved(r.found, fixed[unit], PAIR_SCORE, False))
-    return kept
-
-
-def _holds(holder: int, place: int, floor: float, gaz: Gazetteer) -> bool:
-    """Whether ``place`` is what a name after ``holder``'s possessive may be: a town or
-    district near a town, or a place inside a country or province with ``floor`` people."""
-    kind = gaz.kind(holder)
-    if kind == "city":
-        return gaz.kind(place) in ("city", "admin2") and distance_km(
-            *gaz.latlon(place), *gaz.latlon(holder)) <= POSSESSED_KM
-    return _inside(place, holder, kind, gaz) and gaz.population(place) >= floor
+    return in_dateline_state(text, possessed(text, out, cands_of, gaz), cands_of, gaz)
 
 
 def _vouched(weak: list[Found], local: list[Found], cands_of, ctx: Context,
@@ -225,63 +132,6 @@ def _vouched(weak: list[Found], local: list[Found], cands_of, ctx: Context,
                and gaz.kind(x.place_id) != "admin1" for x in cands_of(f)):
             kept.append(f)
     return kept
-
-
-def _contained_pairs(text: str, found: list[Found], cands_of, gaz: Gazetteer,
-                     ) -> dict[tuple[str, str | None], tuple[int, float, bool]]:
-    """Resolve "Place, Container" pairs together: "Atlanta, Georgia" is the US state,
-    "Paris, Texas" the Texan town and "Reading, Berkshire" the English one. The choice holds
-    for both names all through the article."""
-    chosen: dict[tuple[str, str | None], tuple[int, float, bool]] = {}
-    for p, f in zip(found, found[1:], strict=False):
-        if text[p.end:f.start] not in (", ", ","):
-            continue
-        best: tuple[float, int, int] | None = None
-        for cf in cands_of(f)[:PAIR_CANDIDATES]:
-            kind = gaz.kind(cf.place_id)
-            if kind not in ("admin1", "admin2", "country"):
-                continue
-            for cp in cands_of(p)[:PAIR_CANDIDATES]:
-                # The town by its own name: "Washington, New York and Boston" is no
-                # Watervliet (once called Washington) in the state of New York.
-                if (cp.place_id != cf.place_id and cp.source != ALTERNATE
-                        and _inside(cp.place_id, cf.place_id, kind, gaz)):
-                    total = cp.prior + cf.prior
-                    if best is None or total > best[0]:
-                        best = (total, cp.place_id, cf.place_id)
-        if best is not None:
-            chosen[(p.key, p.cue)] = (best[1], PAIR_SCORE, False)
-            chosen[(f.key, f.cue)] = (best[2], PAIR_SCORE, False)
-    return chosen
-
-
-def _paired(text: str, found: list[Found], cands_of, gaz: Gazetteer) -> set[int]:
-    """Starts of the names in "Place, Container" pairs that some reading makes true."""
-    out: set[int] = set()
-    for p, f in zip(found, found[1:], strict=False):
-        if text[p.end:f.start] not in (", ", ","):
-            continue
-        for cf in cands_of(f)[:PAIR_CANDIDATES]:
-            kind = gaz.kind(cf.place_id)
-            if kind in ("admin1", "admin2") and any(
-                    cp.place_id != cf.place_id and cp.source != ALTERNATE
-                    and _inside(cp.place_id, cf.place_id, kind, gaz)
-                    for cp in cands_of(p)[:PAIR_CANDIDATES]):
-                out.update((p.start, f.start))
-                break
-    return out
-
-
-def _inside(place: int, container: int, kind: str, gaz: Gazetteer) -> bool:
-    if gaz.country(place) != gaz.country(container) or gaz.kind(place) in BROAD_KINDS:
-        return False
-    if kind == "country":
-        return True
-    if gaz.admin1(place) != gaz.admin1(container):
-        return False
-    # The gazetteer keeps no admin-2 codes for towns: a county holds what lies near it.
-    return kind == "admin1" or distance_km(*gaz.latlon(place),
-                                           *gaz.latlon(container)) <= PAIR_ADMIN2_KM
 
 
 def _names_its_region(cands: list[Candidate], gaz: Gazetteer) -> bool:
