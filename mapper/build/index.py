@@ -30,9 +30,10 @@ from typing import NamedTuple
 
 import xxhash
 
+from mapper.build.index_file import connect, discard_index, index_error, unusable
 from mapper.build.records import Record, Unresolved, unpack
-from mapper.build.schema import INDEX_NAME, INDEXES, SCHEMA, SCHEMA_VERSION, TABLES
-from mapper.errors import ArticleIndexError, IndexCorruptError
+from mapper.build.schema import INDEX_NAME, INDEXES, SCHEMA, SCHEMA_VERSION
+from mapper.errors import ArticleIndexError
 from mapper.exports.rows import mention_of, place_fields
 from mapper.models import Article, Mention
 from mapper.read.scan import Stat
@@ -101,13 +102,13 @@ class ArticleIndex:
         path = Path(path)
         reason = None
         if path.exists():
-            reason = _unusable(path, fingerprint)
+            reason = unusable(path, fingerprint)
             if reason is None:
-                index = cls(path, _connect(path))
+                index = cls(path, connect(path))
                 index.ensure_indexes()
                 return index, None
             discard_index(path)
-        conn = _connect(path)
+        conn = connect(path)
         try:
             with conn:
                 # No secondary indexes yet: the first parse fills the tables faster without
@@ -128,10 +129,10 @@ class ArticleIndex:
         path = Path(path)
         if not path.is_file():
             raise ArticleIndexError(f"{path}: no article index; build the map first")
-        reason = _unusable(path, None)
+        reason = unusable(path, None)
         if reason is not None:
             raise ArticleIndexError(f"{path}: {reason}; build the map again first")
-        return cls(path, _connect(path))
+        return cls(path, connect(path))
 
     def close(self) -> None:
         self._conn.close()
@@ -307,7 +308,7 @@ class ArticleIndex:
         try:
             return self._conn.execute(sql, params).fetchall()
         except sqlite3.DatabaseError as exc:
-            raise _error(f"cannot read the article index {self.path}", exc) from exc
+            raise index_error(f"cannot read the article index {self.path}", exc) from exc
 
     def transaction(self) -> _Transaction:
         """``with index.transaction() as conn:`` one transaction, rolled back on error."""
@@ -391,70 +392,10 @@ class _Transaction:
             except sqlite3.DatabaseError as err:
                 if conn.in_transaction:  # SQLite rolls some failures back itself (disk full)
                     conn.execute("ROLLBACK")
-                raise _error(f"cannot write the article index {self._index.path}", err
+                raise index_error(f"cannot write the article index {self._index.path}", err
                              ) from err
             return
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         if isinstance(exc, sqlite3.DatabaseError):
-            raise _error(f"cannot write the article index {self._index.path}", exc) from exc
-
-
-def _error(doing: str, exc: sqlite3.DatabaseError) -> ArticleIndexError:
-    """The error to raise for ``exc``: :class:`IndexCorruptError` when the file is damaged."""
-    if getattr(exc, "sqlite_errorname", "") in ("SQLITE_CORRUPT", "SQLITE_NOTADB"):
-        return IndexCorruptError(f"{doing}: {exc}")
-    return ArticleIndexError(f"{doing}: {exc}")
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # isolation_level=None: transactions are exactly the BEGIN/COMMIT we issue.
-    conn = sqlite3.connect(path, isolation_level=None, timeout=30)
-    conn.execute("PRAGMA foreign_keys = ON")
-    # The default rollback journal with full sync: a kill or power cut mid-commit is rolled
-    # back on the next open (WAL would leave -wal/-shm files beside the map).
-    conn.execute("PRAGMA journal_mode = DELETE")
-    conn.execute("PRAGMA synchronous = FULL")
-    # 64 MB of page cache, not SQLite's 2 MB: a cache that holds the B-trees of a large
-    # index makes inserting into them much cheaper.
-    conn.execute("PRAGMA cache_size = -65536")
-    return conn
-
-
-def _unusable(path: Path, fingerprint: str | None) -> str | None:
-    """Why the index at ``path`` cannot be used (for ``fingerprint``; None: by any parser),
-    or None when it can."""
-    try:
-        # Read-write, not read-only: a build killed mid-commit leaves a hot journal, which
-        # only a connection that may write can roll back (read-only would call it corrupt).
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=30)
-    except sqlite3.Error as exc:
-        return f"it cannot be opened ({exc})"
-    # No PRAGMA quick_check: it would read the whole file on every build. Damage it would
-    # find surfaces as SQLITE_CORRUPT when a page is read, and
-    # the build then starts again with a new index (IndexCorruptError).
-    try:
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
-        if not tables >= TABLES:
-            return "it is not a mapper index (tables missing)"
-        meta = dict(conn.execute("SELECT key, value FROM meta"))
-    except sqlite3.DatabaseError as exc:
-        return f"it is corrupt ({exc})"
-    finally:
-        conn.close()
-    if meta.get("schema_version") != str(SCHEMA_VERSION):
-        return (f"it has schema version {meta.get('schema_version')}, "
-                f"this mapper uses {SCHEMA_VERSION}")
-    if fingerprint is not None and meta.get("fingerprint") != fingerprint:
-        return "the geoparser, its gazetteer or the online geocoder changed since it was built"
-    return None
-
-
-def discard_index(path: Path) -> None:
-    """Delete an unusable index and its journal (it only holds derived data)."""
-    for p in (path, path.with_name(path.name + "-journal"), path.with_name(path.name + "-wal"),
-              path.with_name(path.name + "-shm")):
-        p.unlink(missing_ok=True)
-
-
+            raise index_error(f"cannot write the article index {self._index.path}", exc) from exc
