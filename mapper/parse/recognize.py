@@ -347,10 +347,10 @@ _APOSTROPHES = ("'", "’")
 
 
 def _word_tail(text: str, start: int) -> bool:
-    """Whether the word at ``start`` ends a name after an apostrophe: "O'Toole",
+    """Whether the word at ``start``, right after an apostrophe, ends a name: "O'Toole",
     "Macy-O'Toole" (no name starts at "Toole"). A lowercase elision before it is no name
     ("d'Afghanistan", "l'Irak"), and "N'Djamena" is matched from its "N"."""
-    if start < 2 or text[start - 1] not in "'’" or not text[start - 2].isalpha():
+    if start < 2 or not text[start - 2].isalpha():
         return False
     k = start - 2
     while k > 0 and text[k - 1].isalpha():
